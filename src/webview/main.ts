@@ -1,0 +1,2 @@
+// Results panel browser bundle (filled in by the results-panel issue).
+export {};
