@@ -1,0 +1,18 @@
+// What `activate()` returns: a small, read-only view of the extension's state. The integration
+// tests use it to see what the Pods view shows; other extensions may use it the same way.
+import type { KubeconfigLoad } from '../cluster/kubeconfig';
+
+export interface TreeRowSnapshot {
+  readonly label: string;
+  readonly description?: string;
+  readonly contextValue?: string;
+  readonly tooltip?: string;
+}
+
+export interface PodMemoryChaosApi {
+  readonly apiVersion: 1;
+  /** 'loading' until the first kubeconfig read finishes, then the loader's state. */
+  kubeconfigState(): KubeconfigLoad['state'] | 'loading';
+  /** The Pods view's top-level rows as the view renders them. */
+  podsRoots(): Promise<TreeRowSnapshot[]>;
+}
