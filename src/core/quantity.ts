@@ -217,6 +217,8 @@ export function parseQuantity(input: string | number): Quantity {
   if (format === 'BinarySI' && exponent >= 0 && compareMagnitude(digits, exponent, MAX_INT64, 0) > 0) {
     ({ digits, exponent } = stripTrailingZeros(MAX_INT64, 0));
   }
+  // Go shows a binary value between 0 and 1 as DecimalSI ("0.000000000001Ki" is "2n").
+  if (format === 'BinarySI' && exponent < 0 && orderOf(digits, exponent) <= 0) format = 'DecimalSI';
   return { sign: negative ? -1 : 1, digits, exponent, format };
 }
 
