@@ -2,11 +2,33 @@
 //   dist/extension.js  the extension host bundle: CommonJS for Node, `vscode` left external.
 //                      @kubernetes/client-node 1.4.0 is ESM-only, so it is bundled in here.
 //   dist/webview.js    the results panel's browser bundle: an IIFE, no Node built-ins.
-// Flags: --watch rebuilds on change; --production minifies and drops source maps.
+//   out/test/integration/*.js  (only with --tests) the in-VS Code test runner and suites, CJS
+//                      for the extension host; `vscode` and `mocha` stay external (mocha is
+//                      loaded from node_modules at run time, it does not bundle cleanly).
+// Flags: --watch rebuilds on change; --production minifies and drops source maps;
+//        --tests also builds the integration suites (test/harness/runIntegration.mjs uses it).
 const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+/** test/integration/index.ts (the runner) and every *.test.ts below test/integration. */
+function integrationEntries() {
+  const dir = path.join(__dirname, 'test', 'integration');
+  const found = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.test.ts') || p === path.join(dir, 'index.ts')) found.push(path.relative(__dirname, p));
+    }
+  };
+  walk(dir);
+  return found.sort();
+}
 
 /** Prints esbuild's problems in the `file:line:col: error:` form VS Code's problem matchers read. */
 const problemReporter = {
@@ -49,6 +71,22 @@ const builds = [
     target: 'es2022',
   },
 ];
+
+if (tests) {
+  fs.rmSync(path.join(__dirname, 'out', 'test', 'integration'), { recursive: true, force: true });
+  builds.push({
+    ...common,
+    minify: false,
+    sourcemap: 'inline', // stack traces in the extension host point at the .ts lines
+    entryPoints: integrationEntries(),
+    outbase: 'test/integration',
+    outdir: 'out/test/integration',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['vscode', 'mocha'],
+  });
+}
 
 async function main() {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

@@ -1,6 +1,7 @@
 // Activation: owns the log, the Pods view and the commands; everything disposable goes to
 // context.subscriptions. Activated by the Pods view, the commands, `onLanguage:yaml` and the
 // results panel's `onWebviewPanel:` event (package.json).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PodMemoryChaosApi, TreeRowSnapshot } from './api';
@@ -18,7 +19,7 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
   pods.attach(view);
   context.subscriptions.push(pods, view);
 
-  const watcher = new KubeconfigWatcher(() => void reload());
+  const watcher = new KubeconfigWatcher(() => void reload(), log);
   context.subscriptions.push(watcher);
   const reload = async () => {
     const load = await pods.reload();
@@ -56,26 +57,50 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
 
 export function deactivate(): void {}
 
-/** Re-reads the kubeconfig when one of its files (or the default location) is created, changed or deleted. */
+/**
+ * Re-reads the kubeconfig when one of its files (or the default location) is created, changed,
+ * replaced or deleted. Node's fs.watch on the parent folder, not VS Code's FileSystemWatcher: the
+ * kubeconfig is read with Node's fs in this extension host, it lies outside the workspace, and
+ * fs.watch is in place when `watch()` returns (VS Code's watcher starts asynchronously and misses
+ * an edit made right after it is created). Watching the folder also catches editors and kubectl
+ * replacing the file by rename. A missing folder (no ~/.kube yet) is watched from its parent.
+ */
 class KubeconfigWatcher implements vscode.Disposable {
-  private watchers: vscode.FileSystemWatcher[] = [];
+  private watchers: fs.FSWatcher[] = [];
   private key = '';
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly onChange: () => void) {}
+  constructor(
+    private readonly onChange: () => void,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   watch(files: readonly string[]): void {
-    const key = files.join('\n');
+    const targets = new Map<string, Set<string>>(); // folder → names in it that matter
+    for (const file of files) {
+      let dir = path.dirname(file);
+      let name = path.basename(file);
+      if (!fs.existsSync(dir)) {
+        name = path.basename(dir);
+        dir = path.dirname(dir);
+        if (!fs.existsSync(dir)) continue;
+      }
+      targets.set(dir, (targets.get(dir) ?? new Set()).add(name));
+    }
+    const key = JSON.stringify([...targets].map(([d, n]) => [d, [...n].sort()]));
     if (key === this.key) return;
     this.disposeWatchers();
     this.key = key;
-    for (const file of files) {
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
-      const changed = () => this.schedule();
-      w.onDidCreate(changed);
-      w.onDidChange(changed);
-      w.onDidDelete(changed);
-      this.watchers.push(w);
+    for (const [dir, names] of targets) {
+      try {
+        const w = fs.watch(dir, { persistent: false }, (_event, name) => {
+          if (name === null || names.has(name.toString())) this.schedule();
+        });
+        w.on('error', (e) => this.log.warn(`watching ${dir} stopped: ${e.message}`));
+        this.watchers.push(w);
+      } catch (e) {
+        this.log.warn(`cannot watch ${dir} for kubeconfig changes: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
   }
 
@@ -89,7 +114,7 @@ class KubeconfigWatcher implements vscode.Disposable {
   }
 
   private disposeWatchers(): void {
-    for (const w of this.watchers) w.dispose();
+    for (const w of this.watchers) w.close();
     this.watchers = [];
   }
 

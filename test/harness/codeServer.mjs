@@ -160,12 +160,12 @@ export function installExtension(profile, vsixPath) {
  * Starts code-server on 127.0.0.1 and resolves once it listens. Output goes to `logFile`.
  * Returns { url, port, process, stop() }; stop() kills the whole process group.
  */
-export async function startCodeServer({ profile, logFile, env = {}, port }) {
+export async function startCodeServer({ profile, logFile, env = {}, replaceEnv = false, port }) {
   const listenPort = port ?? (await freePort());
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const out = fs.openSync(logFile, 'w');
   const child = spawn(process.execPath, [codeServerEntry, '--bind-addr', `127.0.0.1:${listenPort}`, ...commonArgs(profile)], {
-    env: { ...process.env, ...env },
+    env: replaceEnv ? env : { ...process.env, ...env },
     stdio: ['ignore', out, out],
     detached: true, // own process group: stop() takes the extension host and watchers with it
   });

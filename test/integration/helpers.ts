@@ -1,0 +1,57 @@
+// Shared by the integration suites (bundled into each). Runs inside the extension host.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PodMemoryChaosApi } from '../../src/extension/api';
+
+export const EXTENSION_ID = 'pod-memory-chaos.pod-memory-chaos';
+
+export async function activeApi(): Promise<PodMemoryChaosApi> {
+  const ext = vscode.extensions.getExtension<PodMemoryChaosApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is not loaded (engines.vscode above ${vscode.version}?)`);
+  return ext.activate();
+}
+
+export function manifest(): { contributes: Record<string, any>; activationEvents: string[]; capabilities: Record<string, any>; engines: Record<string, string> } {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext);
+  return ext.packageJSON;
+}
+
+/** A kubeconfig file in a fresh temp folder; each context gets its own cluster and user. */
+export function writeKubeconfig(contexts: { name: string; server: string; namespace?: string }[], current?: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmc-it-kubeconfig-'));
+  const file = path.join(dir, 'config');
+  fs.writeFileSync(file, kubeconfigText(contexts, current));
+  return file;
+}
+
+export function kubeconfigText(contexts: { name: string; server: string; namespace?: string }[], current = contexts[0]?.name): string {
+  const lines = ['apiVersion: v1', 'kind: Config', `current-context: ${current ?? '""'}`, 'clusters:'];
+  for (const c of contexts) lines.push(`- name: ${c.name}`, '  cluster:', `    server: ${c.server}`);
+  lines.push('users:');
+  for (const c of contexts) lines.push(`- name: ${c.name}-admin`, '  user:', '    token: integration-test-token');
+  lines.push('contexts:');
+  for (const c of contexts) {
+    lines.push(`- name: ${c.name}`, '  context:', `    cluster: ${c.name}`, `    user: ${c.name}-admin`);
+    if (c.namespace) lines.push(`    namespace: ${c.namespace}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function setKubeconfigSetting(file: string | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('podMemoryChaos').update('kubeconfig', file, vscode.ConfigurationTarget.Global);
+}
+
+/** Waits until `probe` returns a value accepted by `done` (events arrive asynchronously); returns the last value. */
+export async function eventually<T>(probe: () => Promise<T> | T, done: (value: T) => boolean, limitMs = 10_000): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  let value = await probe();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await probe();
+  }
+  return value;
+}

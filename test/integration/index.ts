@@ -1,0 +1,40 @@
+// The extension host's test entry (the workbench payload's `extensionTestsPath`): runs every
+// bundled *.test.js next to this file with mocha's tdd UI and writes the counts to a JSON file
+// the driver (test/harness/runIntegration.mjs) reads. The driver runs on the same machine as
+// the extension host, so a file is the simplest reliable channel; the workbench exit code is
+// the second one (codeAutomationExit).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+interface Failure {
+  readonly title: string;
+  readonly error: string;
+}
+
+export function resultsFile(): string {
+  return process.env.PMC_INTEGRATION_RESULTS ?? path.resolve(__dirname, '..', '..', '..', 'artifacts', 'results', 'integration-host.json');
+}
+
+export async function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, color: false, reporter: 'spec' });
+  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  for (const f of files) mocha.addFile(path.join(__dirname, f));
+  const grep = process.env.PMC_INTEGRATION_GREP;
+  if (grep) mocha.grep(grep);
+
+  const failures: Failure[] = [];
+  const stats = await new Promise<Mocha.Stats>((resolve, reject) => {
+    try {
+      const runner = mocha.run(() => resolve(runner.stats ?? { passes: 0, failures: 1 } as Mocha.Stats));
+      runner.on('fail', (test, err: unknown) => failures.push({ title: test.fullTitle(), error: err instanceof Error ? err.message : String(err) }));
+    } catch (e) {
+      reject(e);
+    }
+  });
+  const out = resultsFile();
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify({ passed: stats.passes, failed: stats.failures, pending: stats.pending, files, failures }, null, 2));
+  if (stats.failures > 0) throw new Error(`${stats.failures} integration test(s) failed`);
+  if (stats.passes === 0) throw new Error('no integration test ran');
+}
