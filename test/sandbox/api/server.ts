@@ -403,11 +403,12 @@ export class ApiServer {
     if (method === 'DELETE') {
       if (!def.writes.includes('delete')) throw methodNotAllowed();
       const o = store.mustGet(def.resource, namespace, name);
-      const opts = ctx.body.length ? (this.decodeBody(ctx) as { preconditions?: { uid?: string; resourceVersion?: string } }) : {};
+      const opts = ctx.body.length ? (this.decodeBody(ctx) as { preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: string[] }) : {};
       if (opts.preconditions?.uid && opts.preconditions.uid !== o.metadata.uid) {
         throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${def.group ? def.resource + '.' + def.group : def.resource} "${name}": Precondition failed: UID in precondition: ${opts.preconditions.uid}, UID in object meta: ${o.metadata.uid}`, { name, group: def.group, kind: def.resource });
       }
-      if (isDryRun(ctx)) return this.send(res, 200, o);
+      // kubectl --dry-run=server sends DeleteOptions.dryRun in the body; others use the query.
+      if (isDryRun(ctx) || opts.dryRun?.includes('All')) return this.send(res, 200, o);
       const deleted = store.delete(def.resource, namespace, name);
       return this.send(res, deleted.metadata.deletionTimestamp && store.get(def.resource, namespace, name) ? 202 : 200, deleted);
     }
