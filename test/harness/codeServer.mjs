@@ -158,14 +158,15 @@ export function installExtension(profile, vsixPath) {
 
 /**
  * Starts code-server on 127.0.0.1 and resolves once it listens. Output goes to `logFile`.
+ * `env` is merged over process.env; `{ KUBECONFIG: undefined }` removes a variable.
  * Returns { url, port, process, stop() }; stop() kills the whole process group.
  */
-export async function startCodeServer({ profile, logFile, env = {}, replaceEnv = false, port }) {
+export async function startCodeServer({ profile, logFile, env = {}, port }) {
   const listenPort = port ?? (await freePort());
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const out = fs.openSync(logFile, 'w');
   const child = spawn(process.execPath, [codeServerEntry, '--bind-addr', `127.0.0.1:${listenPort}`, ...commonArgs(profile)], {
-    env: replaceEnv ? env : { ...process.env, ...env },
+    env: { ...process.env, ...env }, // a key set to undefined is left out: that is how callers unset one
     stdio: ['ignore', out, out],
     detached: true, // own process group: stop() takes the extension host and watchers with it
   });

@@ -41,12 +41,9 @@ async function main() {
     const profile = makeProfile(base);
     const home = path.join(base, 'home'); // no ~/.kube/config: the suites decide which kubeconfig exists
     fs.mkdirSync(home, { recursive: true });
-    const env = { HOME: home, PMC_INTEGRATION_RESULTS: hostResults };
-    if (process.env.PMC_INTEGRATION_GREP) env.PMC_INTEGRATION_GREP = process.env.PMC_INTEGRATION_GREP;
-    const serverEnv = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined));
-    delete serverEnv.KUBECONFIG;
+    const env = { HOME: home, PMC_INTEGRATION_RESULTS: hostResults, KUBECONFIG: undefined };
 
-    const server = await startCodeServer({ profile, logFile: path.join(artifacts, 'logs', 'integration-code-server.log'), env: serverEnv, replaceEnv: true });
+    const server = await startCodeServer({ profile, logFile: path.join(artifacts, 'logs', 'integration-code-server.log'), env });
     onCleanup(() => server.stop());
     const browser = await launchChromium();
     onCleanup(() => browser.close());

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// End-to-end suites: packages the extension (`npm run package` into artifacts/), then runs the
+// Playwright suites in test/e2e with mocha in this Node process; their fixture
+// (test/e2e/workbench.ts) installs that VSIX with `code-server --install-extension`, starts
+// code-server on 127.0.0.1 and opens it in Debian's Chromium. Screenshots go to
+// artifacts/screenshots/. Counts reach $PMC_RESULTS_FILE through the counting reporter.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ensureCodeServer, repoRoot } from './codeServer.mjs';
+
+function writeFailure(note) {
+  const file = process.env.PMC_RESULTS_FILE;
+  if (!file) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ passed: 0, failed: 1, note }, null, 2));
+}
+
+function main() {
+  const started = Date.now();
+  ensureCodeServer();
+  const vsix = path.join(repoRoot, 'artifacts', 'pod-memory-chaos.vsix');
+  fs.mkdirSync(path.dirname(vsix), { recursive: true });
+  const pack = spawnSync(process.execPath, ['scripts/package.mjs', '--out', vsix], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (pack.status !== 0) throw new Error('packaging the VSIX failed (run `npm run package` to see why)');
+  console.log(`[e2e] packaged ${path.relative(repoRoot, vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB)`);
+  // Packaging left a production build in dist/; restore the development build (source maps) for whoever runs next.
+  spawnSync(process.execPath, ['esbuild.js'], { cwd: repoRoot, stdio: 'inherit' });
+
+  if (process.env.PMC_RESULTS_FILE) fs.rmSync(process.env.PMC_RESULTS_FILE, { force: true });
+  const mocha = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--config', 'test/e2e/.mocharc.json', ...process.argv.slice(2)], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, PMC_E2E_VSIX: vsix },
+  });
+  if (process.env.PMC_RESULTS_FILE && !fs.existsSync(process.env.PMC_RESULTS_FILE)) {
+    writeFailure(`mocha exited ${mocha.status ?? mocha.signal} before reporting; see the output above`);
+  }
+  console.log(`[e2e] done in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+  return mocha.status ?? 1;
+}
+
+try {
+  process.exit(main());
+} catch (e) {
+  console.error(`[e2e] ${e?.stack ?? e}`);
+  writeFailure(String(e?.message ?? e).split('\n')[0]);
+  process.exit(1);
+}
