@@ -1,0 +1,60 @@
+// The `sandbox/hello-kubernetes` image: a small HTTP server standing in for
+// paulbouwer/hello-kubernetes. It holds a baseline of memory so the pod has a realistic,
+// measurable working set:
+//   HOLD_MEMORY     how much to allocate and touch at start (a Kubernetes quantity: 64Mi, 100M,
+//                   1Gi; default 0). Every page is written, so it is really resident and
+//                   charged to the container's memory cgroup.
+//   PORT            the port to listen on (default: the container's first containerPort, else 8080)
+//   SANDBOX_POD_IP  the address to bind: sandbox pods share the host's network, each on its own
+//                   loopback IP (127.1.x.y), so binding 0.0.0.0 would make pods clash
+//   MESSAGE         the greeting (default "Hello world!")
+// Endpoints: `/` (the greeting, the pod and the held memory), `/healthz` (200 "ok").
+// Plain JavaScript run by the node binary directly: no TypeScript loader, fast to start.
+'use strict';
+const http = require('node:http');
+const os = require('node:os');
+
+function parseQuantity(text) {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(String(text).trim());
+  if (!m) throw new Error(`HOLD_MEMORY must be a quantity like 64Mi or 100M, got "${text}"`);
+  const mult = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2]] || 1;
+  return Math.ceil(Number(m[1]) * mult);
+}
+
+const holdBytes = parseQuantity(process.env.HOLD_MEMORY || '0');
+const held = [];
+const CHUNK = 4 * 1024 * 1024;
+for (let left = holdBytes; left > 0; left -= CHUNK) {
+  // allocUnsafe + fill writes every page; Buffer.alloc could map zero pages that are never touched
+  held.push(Buffer.allocUnsafe(Math.min(CHUNK, left)).fill(0x5a));
+}
+
+const port = Number(process.env.PORT || 8080);
+const host = process.env.SANDBOX_POD_IP || '0.0.0.0';
+const message = process.env.MESSAGE || 'Hello world!';
+const started = new Date().toISOString();
+
+const server = http.createServer((req, res) => {
+  const url = (req.url || '/').split('?')[0];
+  if (url === '/healthz' || url === '/readyz' || url === '/livez') {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('ok\n');
+    return;
+  }
+  if (url === '/') {
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(`${message}\npod: ${os.hostname()}\nlistening: ${host}:${port}\nholding: ${holdBytes} bytes in ${held.length} buffers\nstarted: ${started}\n`);
+    return;
+  }
+  res.writeHead(404, { 'content-type': 'text/plain' });
+  res.end('not found\n');
+});
+server.listen(port, host, () => {
+  console.log(`hello-kubernetes listening on ${host}:${port}, holding ${holdBytes} bytes`);
+});
+server.on('error', (e) => {
+  console.error(`hello-kubernetes: ${e.message}`);
+  process.exit(1);
+});
+// No SIGTERM handler: the default action ends the process (exit status 143), as an unprepared
+// app does when the kubelet stops it.

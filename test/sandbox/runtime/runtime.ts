@@ -1,0 +1,173 @@
+// The sandbox's container runtime (what containerd + runc are on a node): makes pod and
+// container cgroups, starts a container's main process inside its cgroup and private mount
+// namespace, tells how it ended (OOMKilled from the kernel's own oom_kill counter), stops
+// containers by killing every process of their cgroup, and removes every cgroup it made.
+import { randomBytes } from 'node:crypto';
+import { constants as osConstants } from 'node:os';
+import type { ContainerProcess } from '../contracts';
+import { CgroupManager, detectCgroupLayout, emptyCgroup, type CgroupLayout, type CgroupVersion } from './cgroup';
+import { ContainerLog } from './logs';
+import { spawnJoined, spawnMain, BASE_PATH } from './process';
+
+export interface ContainerExit {
+  exitCode: number;
+  signal: NodeJS.Signals | null;
+  /** `OOMKilled`, `Completed` (exit 0) or `Error`, as containerd's CRI reports them. */
+  reason: 'OOMKilled' | 'Completed' | 'Error';
+  finishedAt: Date;
+  /** The container cgroup's oom_kill counter when the main process ended. */
+  oomKills: number;
+}
+
+export interface StartContainerOptions {
+  podUid: string;
+  argv: string[];
+  env: Record<string, string>;
+  workingDir?: string;
+  memoryLimit?: number;
+  oomScoreAdj: number;
+  captureOutput: boolean;
+  logMaxBytes?: number;
+}
+
+/** One instance of a container: a new cgroup, main process and log per (re)start, as with a real runtime. */
+export class RuntimeContainer {
+  /** Set when the runtime itself stopped the container: its SIGKILL is then not the kernel's OOM kill. */
+  stopRequested = false;
+  exit: ContainerExit | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly podUid: string,
+    readonly cgroupDir: string,
+    readonly main: ContainerProcess,
+    readonly log: ContainerLog,
+    readonly startedAt: Date,
+    readonly oomScoreAdj: number,
+    readonly env: Record<string, string>,
+    /** Resolves when the main process has ended and every other process of the container is gone. */
+    readonly exited: Promise<ContainerExit>,
+  ) {}
+
+  get running(): boolean {
+    return this.exit === undefined;
+  }
+}
+
+const SIGNALS = osConstants.signals as Record<string, number>;
+
+export class SandboxRuntime {
+  readonly cgroups: CgroupManager;
+  private readonly containers = new Set<RuntimeContainer>();
+
+  constructor(instanceName: string, layout: CgroupLayout = detectCgroupLayout()) {
+    this.cgroups = new CgroupManager(layout, instanceName);
+  }
+
+  get version(): CgroupVersion {
+    return this.cgroups.version;
+  }
+
+  get layout(): CgroupLayout {
+    return this.cgroups.layout;
+  }
+
+  async init(log?: (line: string) => void): Promise<void> {
+    await this.cgroups.init(log);
+  }
+
+  async createPod(podUid: string, memoryLimit?: number): Promise<void> {
+    await this.cgroups.createPod(podUid, memoryLimit);
+  }
+
+  async startContainer(o: StartContainerOptions): Promise<RuntimeContainer> {
+    const id = randomBytes(32).toString('hex');
+    const dir = await this.cgroups.createContainer(o.podUid, id, { memoryLimit: o.memoryLimit });
+    const env = { PATH: BASE_PATH, ...o.env };
+    const main = spawnMain({
+      cgroupDir: dir,
+      version: this.version,
+      containerView: this.layout.containerView,
+      oomScoreAdj: o.oomScoreAdj,
+      argv: o.argv,
+      env,
+      workingDir: o.workingDir,
+      captureOutput: o.captureOutput,
+    });
+    const log = new ContainerLog(o.logMaxBytes);
+    if (o.captureOutput) {
+      log.attach(main.stdout, 'stdout');
+      log.attach(main.stderr, 'stderr');
+    }
+    let container!: RuntimeContainer;
+    const exited = main.exited.then(async ({ code, signal }) => {
+      const finishedAt = new Date();
+      const oomKills = await this.cgroups.oomKillCount(dir);
+      // The main process is gone: the rest of the container goes with it (as when PID 1 of a
+      // PID namespace dies), then the instance's cgroup is removed.
+      await this.cgroups.destroyContainer(o.podUid, id).catch(() => emptyCgroup(dir).catch(() => undefined));
+      const exitCode = code ?? 128 + (signal ? (SIGNALS[signal] ?? 0) : 0);
+      // OOMKilled only when the kernel's counter moved and the runtime did not send the kill itself:
+      // exit 137 alone is not proof (liveness kills and `kill -9` give it too).
+      const reason: ContainerExit['reason'] =
+        signal === 'SIGKILL' && oomKills > 0 && !container.stopRequested ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
+      const exit: ContainerExit = { exitCode, signal, reason, finishedAt, oomKills };
+      container.exit = exit;
+      this.containers.delete(container);
+      return exit;
+    });
+    container = new RuntimeContainer(id, o.podUid, dir, main, log, new Date(), o.oomScoreAdj, env, exited);
+    this.containers.add(container);
+    return container;
+  }
+
+  /** SIGTERM to the main process, SIGKILL to everything left after the grace period. */
+  async stopContainer(c: RuntimeContainer, gracePeriodSeconds: number): Promise<ContainerExit> {
+    if (c.exit) return c.exit;
+    c.stopRequested = true;
+    if (gracePeriodSeconds > 0) {
+      c.main.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        c.exited.then(() => false),
+        new Promise<boolean>((r) => {
+          timer = setTimeout(() => r(true), gracePeriodSeconds * 1000);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!timedOut) return c.exited;
+    }
+    await emptyCgroup(c.cgroupDir).catch(() => undefined);
+    return c.exited;
+  }
+
+  /** A process in the container's cgroup and namespaces (`kubectl exec`). */
+  exec(c: RuntimeContainer, argv: string[], stdin: boolean, tty: boolean): ContainerProcess {
+    return spawnJoined({
+      cgroupDir: c.cgroupDir,
+      version: this.version,
+      oomScoreAdj: c.oomScoreAdj,
+      namespacesOf: c.main.pid,
+      argv,
+      env: c.env,
+      stdin,
+      tty,
+    });
+  }
+
+  /** A process in the container's cgroup the way chaos-daemon starts its stressors (host filesystem, `choom`-style oom_score_adj). */
+  spawnIn(c: RuntimeContainer, argv: string[], oomScoreAdj?: number): ContainerProcess {
+    return spawnJoined({ cgroupDir: c.cgroupDir, version: this.version, oomScoreAdj, argv, env: { PATH: BASE_PATH }, stdin: false, tty: false });
+  }
+
+  async removePod(podUid: string): Promise<void> {
+    await this.cgroups.destroyPod(podUid);
+  }
+
+  /** Kills every process and removes every cgroup this runtime made. */
+  async destroy(): Promise<void> {
+    for (const c of this.containers) c.stopRequested = true;
+    await this.cgroups.destroy();
+    await Promise.all([...this.containers].map((c) => c.exited.catch(() => undefined)));
+  }
+}
