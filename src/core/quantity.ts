@@ -86,8 +86,7 @@ function describeSuffix(suffix: string): string {
   if (/^[eE][+-]?$/.test(suffix)) {
     return `the exponent after "${suffix[0]}" is missing`;
   }
-  const lower = suffix.toLowerCase();
-  if (['kb', 'mb', 'gb', 'tb', 'pb', 'kib', 'mib', 'gib', 'tib', 'pib', 'b'].includes(lower) || /b$/i.test(suffix)) {
+  if (/b$/i.test(suffix)) {
     return `unknown suffix "${suffix}" (Kubernetes writes bytes without "B": Ki, Mi, Gi or k, M, G)`;
   }
   return `unknown suffix "${suffix}" (allowed: Ki Mi Gi Ti Pi Ei, n u m k M G T P E, or an exponent like e6)`;
