@@ -280,11 +280,17 @@ export function containerOomScoreAdj(
     throw new RangeError(`The node memory capacity must be positive to compute oom_score_adj, got ${memoryCapacityBytes}.`);
   }
   const parsed = parsePod(pod, options);
+  // Ephemeral (debug) containers cannot declare resources: the kubelet scores them with a zero request.
+  const ephemeral = (pod.spec?.ephemeralContainers ?? []).some((c) => c.name === containerName)
+    ? { name: containerName, sidecar: false, resources: { requests: new Map(), limits: new Map() } }
+    : undefined;
   const container =
-    parsed.containers.find((c) => c.name === containerName) ?? parsed.initContainers.find((c) => c.name === containerName);
+    parsed.containers.find((c) => c.name === containerName) ??
+    parsed.initContainers.find((c) => c.name === containerName) ??
+    ephemeral;
   if (container === undefined) {
     const podName = pod.metadata?.name ?? '(unnamed)';
-    throw new RangeError(`Pod ${podName} has no container or init container named "${containerName}".`);
+    throw new RangeError(`Pod ${podName} has no container, init container or ephemeral container named "${containerName}".`);
   }
 
   if (isNodeCriticalPod(pod)) return GUARANTEED_OOM_SCORE_ADJ;

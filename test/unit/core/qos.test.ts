@@ -214,8 +214,19 @@ suite('containerOomScoreAdj', () => {
     assert.equal(containerOomScoreAdj(p, 'c', GB8), -997);
   });
 
+  test('an ephemeral debug container has no request: 999 in a Burstable pod, -997 in a Guaranteed one, 1000 in a BestEffort one', () => {
+    const debug = { ephemeralContainers: [{ name: 'debugger' }] };
+    const burstable: Pod = { spec: { containers: [container('app', list('', '1Gi'), {})], ...debug } };
+    const guaranteed: Pod = { spec: { containers: [container('app', list('1', '1Gi'), list('1', '1Gi'))], ...debug } };
+    const bestEffort: Pod = { spec: { containers: [container('app', {}, {})], ...debug } };
+    assert.deepEqual(
+      [burstable, guaranteed, bestEffort].map((p) => containerOomScoreAdj(p, 'debugger', GB8)),
+      [999, -997, 1000],
+    );
+  });
+
   test('an unknown container is a RangeError naming it', () => {
-    assert.throws(() => containerOomScoreAdj(pod([container('c', {}, {})]), 'nope', GB8), /no container or init container named "nope"/);
+    assert.throws(() => containerOomScoreAdj(pod([container('c', {}, {})]), 'nope', GB8), /no container, init container or ephemeral container named "nope"/);
   });
 
   test('a non-positive node capacity is a RangeError, never a division by zero', () => {
