@@ -65,6 +65,11 @@ function parseList(list: ResourceList | undefined, where: string): ParsedList {
   if (list === undefined || list === null) return parsed;
   for (const [name, raw] of Object.entries(list)) {
     if (raw === undefined) continue;
+    // A JSON/YAML null unmarshals to a zero Quantity in Go, and the key still counts as present.
+    if (raw === null) {
+      parsed.set(name, ZERO_QUANTITY);
+      continue;
+    }
     try {
       parsed.set(name, parseQuantity(raw));
     } catch (error) {

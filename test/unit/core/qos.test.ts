@@ -48,6 +48,7 @@ const QOS_CASES: readonly (readonly [string, Pod, QosClass])[] = [
   ['a memory limit only is defaulted but cpu is missing: Burstable', pod([container('a', {}, list('', '1Gi'))]), 'Burstable'],
   ['equal quantities written differently are equal: 1Gi and 1024Mi, 1 and 1000m', pod([container('a', list('1', '1Gi'), list('1000m', '1024Mi'))]), 'Guaranteed'],
   ['quantities that only round to the same nano value are equal', pod([container('a', list('1.0000000001', '1Gi'), list('1.0000000002', '1Gi'))]), 'Guaranteed'],
+  ['a YAML null quantity is a zero quantity, as Go unmarshals it: BestEffort', pod([container('a', { memory: null } as unknown as ResourceList, {})]), 'BestEffort'],
   ['YAML numbers are quantities too', pod([container('a', { cpu: 1, memory: 1073741824 }, { cpu: '1', memory: '1Gi' })]), 'Guaranteed'],
   // Pod-level resources (PodLevelResources, on by default): containers are then ignored.
   ['pod-level requests = limits with a BestEffort container is Guaranteed', pod([container('a', {}, {})], { resources: { requests: list('10m', '100Mi'), limits: list('10m', '100Mi') } }), 'Guaranteed'],
