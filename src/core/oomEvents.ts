@@ -217,7 +217,9 @@ function eventCount(event: KubeEvent): number {
  */
 export function describeTermination(t: ContainerStateTerminated): string {
   if (t.reason === 'OOMKilled') return `OOMKilled (exit code ${t.exitCode})`;
-  if (t.exitCode === 137 || t.signal === 9) return 'killed by SIGKILL (exit 137) — not necessarily an OOM';
+  if (t.exitCode === 137 || t.signal === 9) {
+    return `killed by SIGKILL (${t.exitCode === 137 ? 'exit 137' : 'signal 9'}) — not necessarily an OOM`;
+  }
   if (t.exitCode === 143 || t.signal === 15) return 'stopped by SIGTERM (exit 143)';
   if (t.exitCode === 0) return t.reason ? `${t.reason} (exit code 0)` : 'exited normally (exit code 0)';
   return `${t.reason ?? 'Error'} (exit code ${t.exitCode})`;

@@ -190,7 +190,7 @@ suite('oomEvents: message parsers', () => {
   const terminations: [string, Parameters<typeof describeTermination>[0], string][] = [
     ['OOMKilled is an OOM', { exitCode: 137, reason: 'OOMKilled' }, 'OOMKilled (exit code 137)'],
     ['exit 137 alone is never called an OOM', { exitCode: 137, reason: 'Error' }, 'killed by SIGKILL (exit 137) — not necessarily an OOM'],
-    ['signal 9 alone is never called an OOM', { exitCode: 0, signal: 9 }, 'killed by SIGKILL (exit 137) — not necessarily an OOM'],
+    ['signal 9 alone is never called an OOM', { exitCode: 0, signal: 9 }, 'killed by SIGKILL (signal 9) — not necessarily an OOM'],
     ['exit 143 is SIGTERM', { exitCode: 143, reason: 'Error' }, 'stopped by SIGTERM (exit 143)'],
     ['exit 0 is Completed', { exitCode: 0, reason: 'Completed' }, 'Completed (exit code 0)'],
     ['exit 1 is an error', { exitCode: 1, reason: 'Error' }, 'Error (exit code 1)'],

@@ -224,6 +224,29 @@ suite('sampler script: real /bin/sh against the real kernel files', () => {
     });
   }
 
+  // The live kernel files (seq_files, read through cat and through the byte-wise builtin `read`),
+  // not copies: this process's own memory cgroup, found the way the script finds it in a container.
+  for (const [reader, env] of [
+    ['cat', process.env],
+    ['builtin', { PATH: pathWithoutCat() }],
+  ] as const) {
+    test(`this machine's own memory cgroup, read live with ${reader}`, () => {
+      const run = runScript(['/bin/sh'], samplerScript({ maxSamples: 2, intervalMs: 10 }), env);
+      assert.equal(run.status, 0, run.stdout);
+      const outputs = parseAll(run.stdout);
+      assert.deepEqual(outputs.map((o) => o.kind), ['started', 'sample', 'sample']);
+      const started = outputs[0];
+      assert.ok(started?.kind === 'started');
+      assert.equal(started.info.reader, reader);
+      assert.equal(started.info.cgroupVersion, fs.existsSync('/sys/fs/cgroup/memory/memory.usage_in_bytes') ? 1 : 2);
+      for (const s of samplesOf(outputs)) {
+        assert.ok(s.memory.usageBytes > 0n, 'this test process itself uses memory');
+        assert.ok(s.memory.workingSetBytes <= s.memory.usageBytes);
+        assert.ok(s.memory.stat.size > 10, 'memory.stat read in full');
+      }
+    });
+  }
+
   test('a privileged container without cgroup namespace: the cgroup is found through /proc/self/cgroup', () => {
     const rel = 'kubepods.slice/kubepods-burstable.slice/cri-containerd-abc.scope';
     const layout = containerLayout('v2', fixture('v2', 'holding120'), { relPath: rel });
