@@ -54,7 +54,7 @@ export function parseStressSize(text: string): StressSize {
   if (text.length === 0) return { bytes: 0n };
   const verdict = webhookReadSize(text);
   if (verdict.ok) return verdict.size;
-  const suggestion = suggestSpelling(text);
+  const suggestion = suggestStressSize(text);
   throw new StressSizeError(text, verdict.detail, suggestion, sizeErrorMessage(text, verdict.detail, suggestion));
 }
 
@@ -266,13 +266,25 @@ function sizeErrorMessage(text: string, detail: string, suggestion: string | und
 }
 
 /**
+ * A spelling of the same size that both the webhook accepts and memStress reads as meant, for a size one
+ * of them gets wrong (`256Mi` → `256MiB`, `256 MB` → `256MB`, `1e3` → `1000`), or undefined when the
+ * intent is unclear or the size is already fine.
+ */
+export function suggestStressSize(text: string): string | undefined {
+  const candidate = suggestSpelling(text);
+  if (candidate === undefined) return undefined;
+  const reading = memStressReadSize(candidate);
+  return reading.strayWords.length === 0 && !('error' in reading) ? candidate : undefined;
+}
+
+/**
  * An accepted spelling for a refused size, when the intent is clear: Kubernetes binary suffixes get their
  * `B` (`256Mi` → `256MiB`), exa-units are rewritten in peta (`1Ei` → `1024PiB`), stray blanks, commas and
  * the space before `%` are removed, and fractional percentages are rounded to the nearest whole one.
  */
 function suggestSpelling(text: string): string | undefined {
   const accepted = (candidate: string) => candidate !== text && candidate.length > 0 && webhookReadSize(candidate).ok;
-  let t = text.trim().replace(/,/g, '');
+  let t = text.trim().replace(/[,_]/g, '');
   if (t.endsWith('%')) {
     const n = t.slice(0, -1).trim();
     if (/^\+?(\d+\.?\d*|\.\d+)$/.test(n)) {
