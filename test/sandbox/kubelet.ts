@@ -20,7 +20,7 @@ import { imageId, resolveCommand } from './images';
 import { SandboxPrerequisiteError } from './runtime/errors';
 import { checkPrerequisites } from './runtime/prerequisites';
 import { detectCgroupLayout } from './runtime/cgroup';
-import { SandboxRuntime, type ContainerExit, type RuntimeContainer } from './runtime/runtime';
+import { SandboxRuntime, effectiveOomScoreAdj, type ContainerExit, type RuntimeContainer } from './runtime/runtime';
 import type { ContainerLog } from './runtime/logs';
 import { TimerQueue, type TimerHandle } from './runtime/timers';
 import { probeTiming, runProbe, type ProbeSpec } from './runtime/probes';
@@ -222,6 +222,7 @@ export class Kubelet implements NodeAgent {
   private readonly cpuSamples = new Map<string, { nanos: number; at: number; rate: number }>();
   private lastEventNanos = 0n;
   private readonly layoutVersion: 1 | 2;
+  private warnedOomScoreAdj = false;
 
   constructor(
     private readonly store: Store,
@@ -575,6 +576,13 @@ export class Kubelet implements NodeAgent {
       adj = containerOomScoreAdj(rec.pod as unknown as CorePod, c.name, this.memoryCapacity);
     } catch {
       adj = 1000;
+    }
+    const effective = effectiveOomScoreAdj(adj);
+    if (effective !== adj && !this.warnedOomScoreAdj) {
+      this.warnedOomScoreAdj = true;
+      this.log(
+        `kubelet: this host refuses oom_score_adj below ${effective} (the sandbox lacks CAP_SYS_RESOURCE): containers whose QoS asks for less (Guaranteed: -997) run with ${effective}`,
+      );
     }
     const argv = resolved.argv.map((a) => expandVars(a, env));
     const inst = await this.runtime!.startContainer({

@@ -21,15 +21,19 @@ export const SHIM_FAILURE_EXIT = 125;
 const MAIN_SHIM = [
   'cg="$1"; view="$2"; adj="$3"; dir="$4"; ns="$5"; shift 5',
   'echo $$ > "$cg/cgroup.procs" || { echo "sandbox runtime: cannot join cgroup $cg" >&2; exit 125; }',
-  'echo "$adj" > /proc/self/oom_score_adj || exit 125',
+  // Lowering oom_score_adj below 0 needs CAP_SYS_RESOURCE; without it the process keeps the
+  // inherited value and the runtime reports the difference (see effectiveOomScoreAdj).
+  'echo "$adj" 2>/dev/null > /proc/self/oom_score_adj',
   // the inner sh runs in the new mount namespace: bind the cgroup, then become the command
-  `exec unshare --mount --propagation private $ns -- sh -c 'mount --bind "$1" "$2" || { echo "sandbox runtime: cannot mount the container cgroup" >&2; exit 125; }; cd "$3" 2>/dev/null || cd /; shift 3; exec "$@"' sh "$cg" "$view" "$dir" "$@"`,
+  // fd 3 tells the runtime the container is set up (cgroup joined, mount done) just before the
+  // command replaces the shell; it is closed first so the command never sees it
+  `exec unshare --mount --propagation private $ns -- sh -c 'mount --bind "$1" "$2" || { echo "sandbox runtime: cannot mount the container cgroup" >&2; exit 125; }; cd "$3" 2>/dev/null || cd /; shift 3; printf ok >&3; exec 3>&-; exec "$@"' sh "$cg" "$view" "$dir" "$@"`,
 ].join('\n');
 
 const JOIN_SHIM = [
   'cg="$1"; adj="$2"; target="$3"; ns="$4"; dir="$5"; shift 5',
   'echo $$ > "$cg/cgroup.procs" || { echo "sandbox runtime: cannot join cgroup $cg" >&2; exit 125; }',
-  'if [ -n "$adj" ]; then echo "$adj" > /proc/self/oom_score_adj || exit 125; fi',
+  'if [ -n "$adj" ]; then echo "$adj" 2>/dev/null > /proc/self/oom_score_adj; fi',
   'if [ -n "$target" ]; then exec nsenter -t "$target" $ns --wd="$dir" -- "$@"; fi',
   'exec "$@"',
 ].join('\n');
@@ -87,14 +91,27 @@ export interface MainProcessOptions {
   captureOutput: boolean;
 }
 
-export function spawnMain(o: MainProcessOptions): ContainerProcess & { child: ChildProcess } {
+/**
+ * Starts a container's main process. `setUp` resolves true once the process is in its cgroup and
+ * mount namespace and is about to exec the command (false when the shim failed first).
+ */
+export function spawnMain(o: MainProcessOptions): ContainerProcess & { child: ChildProcess; setUp: Promise<boolean> } {
   const nsFlags = o.version === 2 ? '--cgroup' : '';
   const child = spawn('sh', ['-c', MAIN_SHIM, 'sh', o.cgroupDir, o.containerView, String(o.oomScoreAdj), o.workingDir ?? '/', nsFlags, ...o.argv], {
     env: o.env,
     cwd: '/',
-    stdio: ['ignore', o.captureOutput ? 'pipe' : 'ignore', o.captureOutput ? 'pipe' : 'ignore'],
+    stdio: ['ignore', o.captureOutput ? 'pipe' : 'ignore', o.captureOutput ? 'pipe' : 'ignore', 'pipe'],
   });
-  return new SpawnedProcess(child);
+  const proc = new SpawnedProcess(child);
+  const ready = child.stdio[3] as Readable | null;
+  const setUp = new Promise<boolean>((resolve) => {
+    if (!ready) return resolve(false);
+    let got = '';
+    ready.on('data', (d: Buffer) => (got += d.toString()));
+    ready.once('close', () => resolve(got === 'ok'));
+    ready.once('error', () => resolve(false));
+  });
+  return Object.assign(proc, { setUp });
 }
 
 export interface JoinOptions {

@@ -3,6 +3,7 @@
 // namespace, tells how it ended (OOMKilled from the kernel's own oom_kill counter), stops
 // containers by killing every process of their cgroup, and removes every cgroup it made.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { ContainerProcess } from '../contracts';
 import { CgroupManager, detectCgroupLayout, emptyCgroup, type CgroupLayout, type CgroupVersion } from './cgroup';
@@ -55,6 +56,33 @@ export class RuntimeContainer {
 }
 
 const SIGNALS = osConstants.signals as Record<string, number>;
+
+const CAP_SYS_RESOURCE = 24;
+
+/** Whether this process may lower oom_score_adj below its own (CAP_SYS_RESOURCE in its effective set). */
+export function canLowerOomScoreAdj(): boolean {
+  try {
+    const hex = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return hex !== undefined && ((BigInt('0x' + hex) >> BigInt(CAP_SYS_RESOURCE)) & 1n) === 1n;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The oom_score_adj a process started by this runtime really gets when `requested` is asked:
+ * without CAP_SYS_RESOURCE the kernel refuses values below the parent's own, which is then kept.
+ */
+export function effectiveOomScoreAdj(requested: number): number {
+  if (canLowerOomScoreAdj()) return requested;
+  let own = 0;
+  try {
+    own = Number(readFileSync('/proc/self/oom_score_adj', 'utf8').trim());
+  } catch {
+    // keep 0
+  }
+  return Math.max(requested, own);
+}
 
 export class SandboxRuntime {
   readonly cgroups: CgroupManager;
@@ -118,6 +146,9 @@ export class SandboxRuntime {
     });
     container = new RuntimeContainer(id, o.podUid, dir, main, log, new Date(), o.oomScoreAdj, env, exited);
     this.containers.add(container);
+    // like `runc start`, return once the process runs inside the container (exec can enter it);
+    // a shim failure shows up as the instance's exit (status 125)
+    await main.setUp;
     return container;
   }
 

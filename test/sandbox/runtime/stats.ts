@@ -3,10 +3,8 @@
 // inactive-file key is `inactive_file` on v2 and `total_inactive_file` on v1.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { CGROUP_V1_FILES, CGROUP_V2_FILES, CgroupFileError, readCgroupMemory } from '../../../src/core/cgroup';
 import type { CgroupVersion } from './cgroup';
-
-/** The kubelet's rule: a limit above 2^62 is "unlimited" (the v1 sentinel, v2 `max`). */
-const UNLIMITED_ABOVE = 2 ** 62;
 
 export interface MemoryFigures {
   usageBytes: number;
@@ -36,55 +34,42 @@ async function readOr(file: string, fallback: string): Promise<string> {
   }
 }
 
-/** Figures of one memory cgroup (container or pod). Returns undefined when the cgroup is gone. */
+/**
+ * Figures of one memory cgroup (container or pod), computed by the product's own reader
+ * (`readCgroupMemory` of src/core/cgroup.ts) from the kernel's files, so the sandbox and the
+ * extension can never disagree on a working set. Returns undefined when the cgroup is gone.
+ */
 export async function readCgroupFigures(dir: string, version: CgroupVersion): Promise<MemoryFigures | undefined> {
+  const names = version === 2 ? CGROUP_V2_FILES : CGROUP_V1_FILES;
+  const files: Record<string, string | undefined> = {};
+  await Promise.all(
+    names.map(async (name) => {
+      try {
+        files[name] = await fsp.readFile(path.join(dir, name), 'utf8');
+      } catch {
+        files[name] = undefined;
+      }
+    }),
+  );
+  const required = version === 2 ? 'memory.current' : 'memory.usage_in_bytes';
+  if (files[required] === undefined) return undefined;
+  let m;
   try {
-    if (version === 2) {
-      const [current, stat, max, events] = await Promise.all([
-        fsp.readFile(path.join(dir, 'memory.current'), 'utf8'),
-        fsp.readFile(path.join(dir, 'memory.stat'), 'utf8'),
-        readOr(path.join(dir, 'memory.max'), 'max'),
-        readOr(path.join(dir, 'memory.events'), ''),
-      ]);
-      const s = parseFlat(stat);
-      const usage = Number(current.trim());
-      const inactive = s.get('inactive_file');
-      const limitText = max.trim();
-      const limit = limitText === 'max' ? undefined : Number(limitText);
-      return {
-        usageBytes: usage,
-        workingSetBytes: inactive === undefined ? usage : Math.max(0, usage - inactive),
-        rssBytes: s.get('anon') ?? 0,
-        pageFaults: s.get('pgfault') ?? 0,
-        majorPageFaults: s.get('pgmajfault') ?? 0,
-        limitBytes: limit !== undefined && limit <= UNLIMITED_ABOVE ? limit : undefined,
-        oomKill: parseFlat(events).get('oom_kill') ?? 0,
-      };
-    }
-    const [usageText, stat, limitText, oomControl] = await Promise.all([
-      fsp.readFile(path.join(dir, 'memory.usage_in_bytes'), 'utf8'),
-      fsp.readFile(path.join(dir, 'memory.stat'), 'utf8'),
-      fsp.readFile(path.join(dir, 'memory.limit_in_bytes'), 'utf8'),
-      readOr(path.join(dir, 'memory.oom_control'), ''),
-    ]);
-    const s = parseFlat(stat);
-    const usage = Number(usageText.trim());
-    const inactive = s.get('total_inactive_file');
-    const limit = Number(limitText.trim());
-    const hierarchical = s.has('total_rss');
-    return {
-      usageBytes: usage,
-      workingSetBytes: inactive === undefined ? usage : Math.max(0, usage - inactive),
-      rssBytes: (hierarchical ? s.get('total_rss') : s.get('rss')) ?? 0,
-      pageFaults: s.get('pgfault') ?? 0,
-      majorPageFaults: s.get('pgmajfault') ?? 0,
-      limitBytes: limit > 0 && limit <= UNLIMITED_ABOVE ? limit : undefined,
-      oomKill: parseFlat(oomControl).get('oom_kill') ?? 0,
-    };
+    m = readCgroupMemory(files);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // a required file vanished mid-read: the cgroup was being removed
+    if (e instanceof CgroupFileError && e.reason === 'missing') return undefined;
     throw e;
   }
+  return {
+    usageBytes: Number(m.usageBytes),
+    workingSetBytes: Number(m.workingSetBytes),
+    rssBytes: Number(m.rssBytes),
+    pageFaults: Number(m.stat.get('pgfault') ?? 0n),
+    majorPageFaults: Number(m.stat.get('pgmajfault') ?? 0n),
+    limitBytes: m.limitBytes === null ? undefined : Number(m.limitBytes),
+    oomKill: m.oomKills ?? 0,
+  };
 }
 
 /** /proc/meminfo in bytes. */

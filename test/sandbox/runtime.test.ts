@@ -1,0 +1,275 @@
+// The sandbox's container runtime against the real kernel: real memory cgroups, real processes,
+// real OOM kills. Needs root, stress-ng and util-linux (the sandbox's own prerequisites).
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { SandboxRuntime, type RuntimeContainer } from './runtime/runtime';
+import { detectCgroupLayout } from './runtime/cgroup';
+import { readCgroupFigures } from './runtime/stats';
+import { checkPrerequisites } from './runtime/prerequisites';
+import { SandboxPrerequisiteError } from './runtime/errors';
+import { resolveCommand } from './images';
+import type { ContainerProcess } from './contracts';
+
+const MiB = 1024 * 1024;
+const layout = detectCgroupLayout();
+const v2 = layout.version === 2;
+const limitFile = v2 ? 'memory.max' : 'memory.limit_in_bytes';
+const usageFile = v2 ? 'memory.current' : 'memory.usage_in_bytes';
+
+async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function run(p: ContainerProcess, input?: string): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  if (input !== undefined) p.stdin!.end(input);
+  const { code, signal } = await p.exited;
+  return { code, signal, stdout, stderr };
+}
+
+/** A live process: exists and is not a zombie (orphans re-parented to a PID 1 that does not reap them stay as zombies, dead and memory-free). */
+const alive = (pid: number): boolean => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+};
+
+const readAdj = (pid: number): number => Number(readFileSync(`/proc/${pid}/oom_score_adj`, 'utf8').trim());
+
+suite('sandbox runtime (real cgroups and processes)', () => {
+  let rt: SandboxRuntime;
+  const podUid = 'runtime-test-pod';
+
+  suiteSetup(async () => {
+    rt = new SandboxRuntime(`rt-test-${process.pid}`, layout);
+    await rt.init();
+    await rt.createPod(podUid, 600 * MiB);
+  });
+
+  suiteTeardown(async () => {
+    await rt?.destroy();
+  });
+
+  const start = (argv: string[], memoryLimit?: number, oomScoreAdj = 0): Promise<RuntimeContainer> =>
+    rt.startContainer({ podUid, argv, env: {}, memoryLimit, oomScoreAdj, captureOutput: true });
+
+  test('the container cgroup is a child of the pod cgroup under the sandbox root, with the spec limit in bytes', async () => {
+    const c = await start(['sleep', '60'], 200 * MiB);
+    try {
+      assert.equal(path.dirname(c.cgroupDir), path.join(layout.mountPoint, `pmc-sandbox-rt-test-${process.pid}`, `pod${podUid}`));
+      assert.equal(readFileSync(path.join(c.cgroupDir, limitFile), 'utf8').trim(), String(200 * MiB));
+      assert.equal(readFileSync(path.join(path.dirname(c.cgroupDir), limitFile), 'utf8').trim(), String(600 * MiB));
+      if (v2) assert.equal(readFileSync(path.join(c.cgroupDir, 'memory.oom.group'), 'utf8').trim(), '1');
+      await waitFor('the main process to join its cgroup', () => readFileSync(path.join(c.cgroupDir, 'cgroup.procs'), 'utf8').trim() === String(c.main.pid));
+    } finally {
+      await rt.stopContainer(c, 0);
+    }
+  });
+
+  test("inside the container, the cgroup files show the container's own limit while the host's view is unchanged", async () => {
+    const c = await start(['sleep', '60'], 123 * MiB);
+    try {
+      const hostBefore = readFileSync(path.join(layout.containerView, limitFile), 'utf8');
+      const r = await run(rt.exec(c, ['cat', path.join(layout.containerView, limitFile), path.join(layout.containerView, usageFile)], false, false));
+      assert.equal(r.code, 0, r.stderr);
+      const [limit, usage] = r.stdout.trim().split('\n');
+      assert.equal(limit, String(123 * MiB));
+      assert.ok(Number(usage) > 0 && Number(usage) < 123 * MiB, `usage ${usage} is the container's, not the host's`);
+      assert.equal(readFileSync(path.join(layout.containerView, limitFile), 'utf8'), hostBefore);
+    } finally {
+      await rt.stopContainer(c, 0);
+    }
+  });
+
+  test('/proc/self/cgroup of an exec session names the container cgroup (v1: host path; v2: the cgroup namespace root)', async () => {
+    const c = await start(['sleep', '60'], 64 * MiB);
+    try {
+      const r = await run(rt.exec(c, ['cat', '/proc/self/cgroup'], false, false));
+      assert.equal(r.code, 0, r.stderr);
+      if (v2) assert.match(r.stdout, /^0::\/$/m);
+      else {
+        const rel = path.relative(layout.mountPoint, c.cgroupDir);
+        assert.ok(r.stdout.split('\n').some((l) => /^\d+:memory:/.test(l) && l.endsWith(`:/${rel}`)), r.stdout);
+      }
+      const main = readFileSync(`/proc/${c.main.pid}/cgroup`, 'utf8');
+      assert.ok(main.includes(v2 ? '0::/' : `:memory:/${path.relative(layout.mountPoint, c.cgroupDir)}`), main);
+    } finally {
+      await rt.stopContainer(c, 0);
+    }
+  });
+
+  test('oom_score_adj is set on the main process and inherited by every process it starts', async () => {
+    const c = await start(['sh', '-c', 'sleep 60 & sleep 61 & wait'], 64 * MiB, 777);
+    try {
+      const pids = await waitFor('three processes in the container', async () => {
+        const p = await rt.cgroups.pids(c.cgroupDir);
+        return p.length === 3 ? p : undefined;
+      });
+      assert.deepEqual(pids.map(readAdj), [777, 777, 777]);
+    } finally {
+      await rt.stopContainer(c, 0);
+    }
+  });
+
+  test('exec keeps exit codes, passes stdin, and with a TTY runs under a pseudo-terminal', async () => {
+    const c = await start(['sleep', '60'], 64 * MiB, 5);
+    try {
+      const piped = await run(rt.exec(c, ['sh', '-c', 'cat; cat /proc/self/oom_score_adj; exit 7'], true, false), 'hello\n');
+      assert.deepEqual([piped.code, piped.stdout], [7, 'hello\n5\n']);
+      const failing = await run(rt.exec(c, ['sh', '-c', 'echo oops >&2; exit 3'], false, false));
+      assert.deepEqual([failing.code, failing.stderr], [3, 'oops\n']);
+      const tty = await run(rt.exec(c, ['sh', '-c', 'tty; exit 4'], true, true), '');
+      assert.equal(tty.code, 4);
+      assert.match(tty.stdout, /^\/dev\/pts\/\d+\r?\n$/);
+      const missing = await run(rt.exec(c, ['no-such-command-here'], false, false));
+      assert.equal(missing.code, 127);
+    } finally {
+      await rt.stopContainer(c, 0);
+    }
+  });
+
+  test("the hello-kubernetes image holds HOLD_MEMORY resident: two instances' working sets differ by the HOLD_MEMORY difference (±5%)", async () => {
+    const hello = resolveCommand('sandbox/hello-kubernetes', undefined, undefined);
+    const startHello = (hold: string, ip: string) =>
+      rt.startContainer({ podUid, argv: hello.argv, env: { HOLD_MEMORY: hold, PORT: '18080', SANDBOX_POD_IP: ip }, memoryLimit: 300 * MiB, oomScoreAdj: 0, captureOutput: true });
+    const small = await startHello('16Mi', '127.1.250.1');
+    const big = await startHello('144Mi', '127.1.250.2');
+    try {
+      for (const c of [small, big]) await waitFor('the app to listen', () => c.log.render({}).includes('listening on'));
+      const [ws1, ws2] = await Promise.all([readCgroupFigures(small.cgroupDir, layout.version), readCgroupFigures(big.cgroupDir, layout.version)]);
+      const delta = ws2!.workingSetBytes - ws1!.workingSetBytes;
+      assert.ok(Math.abs(delta - 128 * MiB) <= 0.05 * 128 * MiB, `working sets ${ws1!.workingSetBytes} and ${ws2!.workingSetBytes} differ by ${delta}`);
+      assert.ok(ws2!.workingSetBytes >= 144 * MiB);
+    } finally {
+      await Promise.all([rt.stopContainer(small, 0), rt.stopContainer(big, 0)]);
+    }
+  });
+
+  test('a main process allocating past the limit is OOM-killed by the kernel: exit 137, reason OOMKilled, oom_kill counter > 0', async () => {
+    const c = await start([process.execPath, '-e', 'const a = []; for (;;) a.push(Buffer.allocUnsafe(1 << 20).fill(1));'], 80 * MiB);
+    const exit = await c.exited;
+    assert.equal(exit.exitCode, 137);
+    assert.equal(exit.signal, 'SIGKILL');
+    assert.equal(exit.reason, 'OOMKilled');
+    assert.ok(exit.oomKills >= 1, `oom_kill ${exit.oomKills}`);
+    assert.equal(existsSync(c.cgroupDir), false, 'the instance cgroup is removed after the exit');
+  });
+
+  test('a runtime-initiated kill is never reported as OOMKilled, and SIGTERM exit codes are kept', async () => {
+    const term = await start(['sleep', '60'], 64 * MiB);
+    const termExit = await rt.stopContainer(term, 5);
+    assert.deepEqual([termExit.exitCode, termExit.reason], [143, 'Error']);
+    const killed = await start(['sh', '-c', 'trap "" TERM; sleep 60 & wait'], 64 * MiB);
+    await waitFor('the shell to set its trap', async () => (await rt.cgroups.pids(killed.cgroupDir)).length === 2);
+    const killExit = await rt.stopContainer(killed, 0.3);
+    assert.deepEqual([killExit.exitCode, killExit.reason], [137, 'Error']);
+    const completed = await start(['true']);
+    assert.deepEqual([(await completed.exited).exitCode, (await completed.exited).reason], [0, 'Completed']);
+  });
+
+  test('the OOM killer follows oom_score_adj: a stressor at 1000 is killed, the main process at 0 survives, and the counter moves', async () => {
+    const c = await start(['sleep', '60'], 100 * MiB, 0);
+    try {
+      await waitFor('the main process to join', async () => (await rt.cgroups.pids(c.cgroupDir)).length === 1);
+      const stress = rt.spawnIn(c, ['stress-ng', '--vm', '1', '--vm-bytes', '200M', '--vm-keep', '--timeout', '2s', '--quiet'], 1000);
+      const pidsDuring = await waitFor('the stressor in the container cgroup', async () => {
+        const p = await rt.cgroups.pids(c.cgroupDir);
+        return p.includes(stress.pid) ? p : undefined;
+      });
+      assert.equal(readAdj(stress.pid), 1000);
+      assert.ok(pidsDuring.includes(c.main.pid));
+      await stress.exited;
+      const figures = await readCgroupFigures(c.cgroupDir, layout.version);
+      assert.ok(figures!.oomKill >= 1, `oom_kill ${figures!.oomKill}`);
+      assert.ok(c.running && alive(c.main.pid), 'the main process survived');
+    } finally {
+      await rt.stopContainer(c, 0);
+    }
+  });
+
+  test("a second runtime removes a crashed run's leftovers (dead owner) but never a live sandbox's root", async () => {
+    // a crashed run: owner record naming a process that has exited, a cgroup tree with a live process
+    const dead = spawnSync('true');
+    assert.equal(dead.status, 0);
+    const deadPid = dead.pid!;
+    const leftoverName = `pmc-sandbox-crashed-${process.pid}`;
+    const leftover = path.join(layout.mountPoint, leftoverName);
+    mkdirSync('/run/pmc-sandbox', { recursive: true });
+    writeFileSync(`/run/pmc-sandbox/${leftoverName}.json`, JSON.stringify({ pid: deadPid, startTime: '1', instanceName: `crashed-${process.pid}`, created: '' }));
+    mkdirSync(path.join(leftover, 'podx', 'c1'), { recursive: true });
+    const orphan = spawn('sh', ['-c', `echo $$ > ${path.join(leftover, 'podx', 'c1', 'cgroup.procs')}; exec sleep 60`], { stdio: 'ignore' });
+    await waitFor('the orphan in the leftover cgroup', () => readFileSync(path.join(leftover, 'podx', 'c1', 'cgroup.procs'), 'utf8').trim() === String(orphan.pid));
+    const orphanExit = new Promise((r) => orphan.once('exit', r));
+
+    const second = new SandboxRuntime(`rt-test-second-${process.pid}`, layout);
+    await second.init();
+    try {
+      assert.equal(existsSync(leftover), false, 'the leftover cgroup tree is removed');
+      assert.equal(existsSync(`/run/pmc-sandbox/${leftoverName}.json`), false);
+      await orphanExit;
+      assert.equal(alive(orphan.pid!), false, 'its process is killed');
+      assert.equal(existsSync(rt.cgroups.root), true, "the first (live) runtime's root is untouched");
+      await assert.rejects(new SandboxRuntime(`rt-test-${process.pid}`, layout).init(), /already running/);
+    } finally {
+      await second.destroy();
+    }
+  });
+
+  test('destroy kills every process and removes every cgroup, the owner record included', async () => {
+    const other = new SandboxRuntime(`rt-test-destroy-${process.pid}`, layout);
+    await other.init();
+    await other.createPod('p1', 300 * MiB);
+    await other.createPod('p2');
+    const cs = await Promise.all([
+      other.startContainer({ podUid: 'p1', argv: ['sh', '-c', 'sleep 60 & exec sleep 60'], env: {}, memoryLimit: 100 * MiB, oomScoreAdj: 0, captureOutput: true }),
+      other.startContainer({ podUid: 'p2', argv: ['sleep', '60'], env: {}, oomScoreAdj: 0, captureOutput: false }),
+    ]);
+    const pids = await waitFor('all processes in their cgroups', async () => {
+      const all = [...(await other.cgroups.pids(cs[0].cgroupDir)), ...(await other.cgroups.pids(cs[1].cgroupDir))];
+      return all.length === 3 ? all : undefined;
+    });
+    const exec = other.exec(cs[1], ['sleep', '60'], false, false);
+    await waitFor('the exec session in the cgroup', async () => (await other.cgroups.pids(cs[1].cgroupDir)).includes(exec.pid));
+    await other.destroy();
+    await exec.exited;
+    assert.equal(existsSync(other.cgroups.root), false);
+    assert.equal(existsSync(`/run/pmc-sandbox/pmc-sandbox-rt-test-destroy-${process.pid}.json`), false);
+    assert.deepEqual([...pids, exec.pid].filter(alive), []);
+  });
+});
+
+suite('sandbox prerequisites', () => {
+  const all = (name: string) => `/usr/bin/${name}`;
+  const cases: { name: string; uid: number; missing?: string; message: string }[] = [
+    { name: 'not root', uid: 1000, message: 'the sandbox must run as root (it creates memory cgroups and mount namespaces; current uid is 1000): run it with sudo, e.g. `sudo -E npm run sandbox`' },
+    { name: 'no stress-ng', uid: 0, missing: 'stress-ng', message: 'stress-ng is not installed: run `sudo apt-get install stress-ng`' },
+    { name: 'no unshare', uid: 0, missing: 'unshare', message: 'unshare is not installed: run `sudo apt-get install util-linux`' },
+    { name: 'no nsenter', uid: 0, missing: 'nsenter', message: 'nsenter is not installed: run `sudo apt-get install util-linux`' },
+  ];
+  for (const c of cases) {
+    test(`${c.name}: SandboxPrerequisiteError says what is missing and how to get it`, () => {
+      assert.throws(
+        () => checkPrerequisites(c.uid, (n) => (n === c.missing ? undefined : all(n))),
+        (e: unknown) => e instanceof SandboxPrerequisiteError && e.message === c.message,
+      );
+    });
+  }
+
+  test('this machine has everything (root, stress-ng, util-linux)', () => {
+    assert.doesNotThrow(() => checkPrerequisites());
+  });
+});
