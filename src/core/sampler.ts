@@ -37,6 +37,13 @@ export interface SamplerScriptOptions {
   readonly intervalMs?: number;
   /** Stop after this many samples (1 = a one-shot read, no `sleep` needed). Default: run forever. */
   readonly maxSamples?: number;
+  /**
+   * How files are read. `builtin` (default): the shell's `read` loop, which starts no process;
+   * that matters most exactly when the container sits at its memory limit (a fork is charged to the
+   * full cgroup and can fail or feed the OOM killer) or at its `pids.max`, and it is also faster
+   * than a `cat` per file. `cat`: one `cat` per file (falls back to `builtin` without `cat`).
+   */
+  readonly reader?: 'builtin' | 'cat';
 }
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 250;
@@ -55,11 +62,11 @@ function checkAbsolutePath(name: string, value: string): void {
 /**
  * The POSIX `sh` program that samples the container's memory cgroup. Run it as an argv, not through
  * another shell: `["sh", "-c", samplerScript()]`. It uses only shell builtins (`read`, `echo`,
- * `printf`, `[`, `command`), `cat` (optional) and `sleep` (with a fractional argument, as busybox,
- * dash + coreutils and toybox all accept).
+ * `printf`, `[`, `command`), `sleep` (with a fractional argument, as busybox, coreutils and toybox
+ * accept) and, only when asked for, `cat`.
  *
  * What it prints, one item per line:
- * - `@@pmc-sampler 1 cgroup=<1|2> reader=<cat|builtin> sleep=<fractional|integer|none>
+ * - `@@pmc-sampler 1 cgroup=<1|2> reader=<builtin|cat> cat=<yes|no> sleep=<fractional|integer|none>
  *   interval_cs=<n> dir=<cgroup directory>`: once, first.
  * - per sample: `@@pmc-begin <seq> <uptime>`; then for each file that exists `== <file name>` and
  *   its content, or `@@pmc-unreadable <file name>` after the header when reading it failed; then
@@ -76,8 +83,9 @@ function checkAbsolutePath(name: string, value: string): void {
  * files does not stretch the period below 4 Hz; when the container is so starved that a whole
  * interval is lost, the schedule restarts from now instead of bursting to catch up.
  *
- * Files are read with `cat` when the image has one; otherwise with a builtin `read` loop (slower,
- * but it works in images that have a shell without coreutils). The first line says which one.
+ * Files are read with the shell's builtin `read` by default (no process per file; see
+ * `SamplerScriptOptions.reader`), so the sampler also works in images that have a shell but no
+ * coreutils. The first line says whether the image has `cat`, for the cluster layer's one-shot reads.
  * When the stream is closed (the panel stopped watching), the next write gets SIGPIPE and the loop
  * ends, so no process is left behind.
  */
@@ -91,6 +99,10 @@ export function samplerScript(options: SamplerScriptOptions = {}): string {
     throw new RangeError(`The sampling interval must be between 10 ms and 60 s; got ${intervalMs} ms.`);
   }
   const intervalCs = Math.round(intervalMs / 10);
+  const reader = options.reader ?? 'builtin';
+  if (reader !== 'builtin' && reader !== 'cat') {
+    throw new RangeError(`The sampler's reader must be "builtin" or "cat"; got ${JSON.stringify(reader)}.`);
+  }
   const maxSamples = options.maxSamples ?? 0;
   if (!Number.isInteger(maxSamples) || maxSamples < 0) {
     throw new RangeError(`maxSamples must be a whole number >= 0 (0 = run until stopped); got ${maxSamples}.`);
@@ -100,7 +112,7 @@ export function samplerScript(options: SamplerScriptOptions = {}): string {
   const procArg = proc.length > 1 ? proc.replace(/\/+$/, '') : proc;
 
   return [
-    `root=${shellQuote(rootArg)}; proc=${shellQuote(procArg)}; ival=${intervalCs}; limit=${maxSamples}`,
+    `root=${shellQuote(rootArg)}; proc=${shellQuote(procArg)}; ival=${intervalCs}; limit=${maxSamples}; reader=${reader}`,
     // v1: runc bind-mounts the container's own memory cgroup at <root>/memory.
     'if [ -e "$root/memory/memory.usage_in_bytes" ]; then',
     `  ver=1; dir="$root/memory"; files="${CGROUP_V1_FILES.join(' ')}"`,
@@ -114,10 +126,13 @@ export function samplerScript(options: SamplerScriptOptions = {}): string {
     `  files="${CGROUP_V2_FILES.join(' ')}"`,
     `  [ -n "$dir" ] || { echo "${M_FATAL} no-memory-cgroup $root"; exit 3; }`,
     'fi',
-    'if command -v cat >/dev/null 2>&1; then reader=cat; else reader=builtin; fi',
+    // Whether the image has `cat` is reported either way: the cluster layer's one-shot reads need it.
+    'if command -v cat >/dev/null 2>&1; then hascat=yes; else hascat=no; reader=builtin; fi',
     'rd() {',
     '  if [ "$reader" = cat ]; then cat "$1" 2>/dev/null',
-    '  else { while IFS= read -r l || [ -n "$l" ]; do printf "%s\\n" "$l"; done; } 2>/dev/null < "$1"; fi',
+    // `read` cannot tell a read error (EISDIR, EOPNOTSUPP from PSI turned off) from the end of the
+    // file; every cgroup file read here has content, so nothing read counts as unreadable.
+    '  else got=0; { while IFS= read -r l || [ -n "$l" ]; do printf "%s\\n" "$l"; got=1; done; } 2>/dev/null < "$1" && [ "$got" = 1 ]; fi',
     '}',
     // Uptime "12345.67" -> $up and $now in centiseconds. `${f#0}` drops a leading zero so that
     // "08" is not read as an invalid octal number by $(( )).
@@ -131,7 +146,7 @@ export function samplerScript(options: SamplerScriptOptions = {}): string {
     'elif ! command -v sleep >/dev/null 2>&1; then echo "' + M_FATAL + ' no-sleep"; exit 3',
     'elif sleep 0.01 >/dev/null 2>&1; then sl=fractional',
     'else sl=integer; ival=$(( (ival + 99) / 100 * 100 )); fi',
-    `echo "${M_START} ${SAMPLER_PROTOCOL_VERSION} cgroup=$ver reader=$reader sleep=$sl interval_cs=$ival dir=$dir"`,
+    `echo "${M_START} ${SAMPLER_PROTOCOL_VERSION} cgroup=$ver reader=$reader cat=$hascat sleep=$sl interval_cs=$ival dir=$dir"`,
     'seq=0; next=$now',
     'while :; do',
     '  tick',
@@ -163,8 +178,9 @@ export function samplerScript(options: SamplerScriptOptions = {}): string {
 export interface SamplerInfo {
   readonly protocol: number;
   readonly cgroupVersion: 1 | 2;
-  /** `cat`, or `builtin` when the image has no `cat` and the shell's `read` loop is used. */
+  /** How the files are read: the shell's builtin `read`, or `cat`. */
   readonly reader: 'cat' | 'builtin';
+  /** Whether the container's image has `cat` (one-shot `cat` reads fail without it). */
   readonly hasCat: boolean;
   /** `integer` when the image's `sleep` cannot sleep fractions of a second; `none` for one-shot reads. */
   readonly sleep: 'fractional' | 'integer' | 'none';
@@ -475,7 +491,7 @@ export class SamplerOutputParser {
 }
 
 function parseStartLine(rest: string): SamplerInfo | null {
-  // `1 cgroup=2 reader=cat sleep=fractional interval_cs=25 dir=/sys/fs/cgroup` (dir last: it may hold spaces).
+  // `1 cgroup=2 reader=builtin cat=yes sleep=fractional interval_cs=25 dir=/sys/fs/cgroup` (dir last: it may hold spaces).
   const dirAt = rest.indexOf(' dir=');
   if (dirAt < 0) return null;
   const cgroupDir = rest.slice(dirAt + ' dir='.length);
@@ -489,14 +505,19 @@ function parseStartLine(rest: string): SamplerInfo | null {
   }
   const version = kv.get('cgroup');
   const reader = kv.get('reader');
+  const cat = kv.get('cat');
   const sleep = kv.get('sleep');
   const intervalCs = Number(kv.get('interval_cs'));
   if ((version !== '1' && version !== '2') || (reader !== 'cat' && reader !== 'builtin')) return null;
+  if (cat !== 'yes' && cat !== 'no') return null;
   if (sleep !== 'fractional' && sleep !== 'integer' && sleep !== 'none') return null;
   if (!Number.isInteger(intervalCs) || intervalCs <= 0) return null;
   const notes: string[] = [];
-  if (reader === 'builtin') {
-    notes.push("This container has no `cat`; the sampler reads the cgroup files with the shell's builtin `read` instead.");
+  if (cat === 'no') {
+    notes.push(
+      "This container has no `cat`: the sampler does not need it (it reads the cgroup files with the shell's builtin `read`), " +
+        'but one-shot reads with `cat` will fail here.',
+    );
   }
   if (sleep === 'integer') {
     notes.push(
@@ -507,7 +528,7 @@ function parseStartLine(rest: string): SamplerInfo | null {
     protocol,
     cgroupVersion: version === '1' ? 1 : 2,
     reader,
-    hasCat: reader === 'cat',
+    hasCat: cat === 'yes',
     sleep,
     intervalMs: intervalCs * 10,
     cgroupDir,
