@@ -200,19 +200,19 @@ suite('StressChaos validating webhook: one case per rule, exact kubectl text', (
 
 suite('StressChaos mutating webhook and CRD defaults', () => {
   test('selector.namespaces defaults to the object namespace', () => {
-    const out = stressChaosDefaults(chaos({ mode: 'one', selector: {}, stressors: memory }, { name: 'x', namespace: 'shop' })) as StressChaos;
+    const out = stressChaosDefaults(chaos({ mode: 'one', selector: {}, stressors: memory }, { name: 'x', namespace: 'shop' })) as unknown as StressChaos;
     assert.deepEqual(out.spec.selector.namespaces, ['shop']);
   });
   test('an empty namespaces list is defaulted too, and pods alone do not prevent it', () => {
-    const out = stressChaosDefaults(chaos({ mode: 'one', selector: { namespaces: [], pods: { other: ['p'] } }, stressors: memory })) as StressChaos;
+    const out = stressChaosDefaults(chaos({ mode: 'one', selector: { namespaces: [], pods: { other: ['p'] } }, stressors: memory })) as unknown as StressChaos;
     assert.deepEqual(out.spec.selector.namespaces, ['default']);
   });
   test('explicit namespaces are kept', () => {
-    const out = stressChaosDefaults(chaos({ mode: 'one', selector: { namespaces: ['a', 'b'] }, stressors: memory })) as StressChaos;
+    const out = stressChaosDefaults(chaos({ mode: 'one', selector: { namespaces: ['a', 'b'] }, stressors: memory })) as unknown as StressChaos;
     assert.deepEqual(out.spec.selector.namespaces, ['a', 'b']);
   });
   test('without metadata.namespace the request namespace is used', () => {
-    const out = stressChaosDefaults(chaos({ mode: 'one', selector: {}, stressors: memory }, { name: 'x' }), 'team-a') as StressChaos;
+    const out = stressChaosDefaults(chaos({ mode: 'one', selector: {}, stressors: memory }, { name: 'x' }), 'team-a') as unknown as StressChaos;
     assert.deepEqual(out.spec.selector.namespaces, ['team-a']);
   });
   test('oomScoreAdj defaults to 0; Go zero values fill what the manifest lacked; status gets an empty experiment', () => {
