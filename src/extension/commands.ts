@@ -2,6 +2,7 @@
 // apply, dry run, delete, pause, resume, results) are not registered until their feature exists;
 // their menu and palette entries are hidden by `when` clauses until then (see README,
 // "Commands and context keys").
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -19,13 +20,14 @@ export function registerCommands(context: vscode.ExtensionContext, pods: PodsTre
   register('podMemoryChaos.refresh', () => pods.reload());
 
   register('podMemoryChaos.selectKubeconfig', async () => {
+    const kubeDir = path.join(os.homedir(), '.kube');
     const picked = await vscode.window.showOpenDialog({
       canSelectFiles: true,
       canSelectFolders: false,
       canSelectMany: false,
       openLabel: vscode.l10n.t('Use This Kubeconfig'),
       title: vscode.l10n.t('Select a kubeconfig file'),
-      defaultUri: vscode.Uri.file(path.join(os.homedir(), '.kube')),
+      defaultUri: vscode.Uri.file(fs.existsSync(kubeDir) ? kubeDir : os.homedir()),
     });
     const file = picked?.[0];
     if (!file) return undefined;

@@ -47,6 +47,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   const browser = await h.launchChromium();
   stops.push(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(15_000); // generous for a shared 2-core machine, short enough to fail fast
   await page.goto(h.workbenchUrl(server, { folder: profile.workspaceDir }));
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   const shots = path.join(h.repoRoot, 'artifacts', 'screenshots');
@@ -63,6 +64,19 @@ export async function mochaGlobalSetup(): Promise<void> {
     },
   };
 }
+
+/** A failing test leaves a screenshot named after it, to see what the page showed. */
+export const mochaHooks = {
+  async afterEach(this: Mocha.Context): Promise<void> {
+    const t = this.currentTest;
+    if (!current || !t || t.state !== 'failed') return;
+    const name = `failed-${t.fullTitle().replace(/[^a-z0-9]+/gi, '-').slice(0, 80)}`;
+    await current.screenshot(name).catch(() => undefined);
+    // Close whatever the failed test left open (dialogs, menus) so the next test starts clean.
+    await current.page.keyboard.press('Escape').catch(() => undefined);
+    await current.page.keyboard.press('Escape').catch(() => undefined);
+  },
+};
 
 export async function mochaGlobalTeardown(): Promise<void> {
   current = undefined;
