@@ -101,6 +101,8 @@ export interface DisruptionEvent {
   readonly kind: DisruptionKind;
   /** ms since the epoch. */
   readonly time: number;
+  /** For a burst (many OOM kills in a row): when the last one was seen. */
+  readonly endTime?: number;
   readonly target: DisruptionTarget;
   /** Where the facts come from, without duplicates, in a fixed order. */
   readonly sources: readonly DisruptionSource[];
@@ -679,36 +681,54 @@ export class DisruptionTimeline {
     // 3. Pod evictions, with the containers they ended.
     for (const g of evictions) out.push(evictedEvent(g));
 
-    // 4. OOM kills inside containers that survived them.
+    // 4. OOM kills inside containers that survived them. A stress tool restarts the workers the
+    // kernel kills, so kills come in bursts (dozens per second): consecutive steps of one container
+    // less than the OOM window apart are one event.
     for (const [key, k] of kills) {
       if (used.has(key)) continue;
       used.add(key);
+      const burst: CgroupOomKill[] = [k];
+      for (const [otherKey, other] of kills) {
+        const last = burst[burst.length - 1] as CgroupOomKill;
+        if (used.has(otherKey) || !sameContainer(other.target, k.target) || other.time < last.time) continue;
+        if (other.time - last.time > this.oomWindow) break;
+        used.add(otherKey);
+        burst.push(other);
+      }
+      const last = burst[burst.length - 1] as CgroupOomKill;
+      const delta = burst.reduce((n, b) => n + b.delta, 0);
       const npd = takeNodeEvent('OOMKilling', k.target, k.time);
       const system = takeNodeEvent('SystemOOM', k.target, k.time);
       const victim = (npd ? parseKernelOomKill(npd.event.message ?? '') : null) ?? (system ? parseSystemOom(system.event.message ?? '') : null);
       const nodeWide = system !== undefined || victim?.scope === 'system';
-      const counter = `cgroup oom_kill went from ${k.before === null ? '0 (new cgroup)' : k.before} to ${k.after}`;
+      const counter = `cgroup oom_kill went from ${k.before === null ? '0 (new cgroup)' : k.before} to ${last.after}`;
       const killed = victim
-        ? `killed ${victimText(victim)}${k.delta > 1 ? ` and ${plural(k.delta - 1, 'other process', 'other processes')}` : ''}`
-        : `killed ${k.delta === 1 ? 'a process' : plural(k.delta, 'process', 'processes')}`;
+        ? `killed ${victimText(victim)}${delta > 1 ? ` and ${plural(delta - 1, 'other process', 'other processes')}` : ''}`
+        : `killed ${delta === 1 ? 'a process' : plural(delta, 'process', 'processes')}`;
+      const span = last.time - k.time;
+      const over = burst.length > 1 ? ` over ${(span / 1000).toFixed(1)} s` : '';
       out.push({
         id: `oom-kill-in-container:${key}`,
         kind: 'oom-kill-in-container',
         time: k.time,
+        ...(burst.length > 1 ? { endTime: last.time } : {}),
         target: k.target,
         sources: sortedSources(['cgroup', ...(npd || system ? (['event'] as const) : [])]),
         severity: 'error',
-        title: `OOM kill inside ${k.target.container ?? 'the container'}`,
+        title: `OOM kill inside ${k.target.container ?? 'the container'}${delta > 1 ? ` (×${delta})` : ''}`,
         explanation:
-          `The kernel OOM killer ${killed} inside ${who(k.target)} (${counter}); the container itself survived. ` +
+          `The kernel OOM killer ${killed} inside ${who(k.target)}${over} (${counter}); the container itself survived. ` +
           (nodeWide
             ? `The node ran out of memory, not the container's limit: ${QOS_CHOICE}.`
-            : `Likely the stress worker: ${OOM_CHOICE}. The stress tool may start a new worker, so memory can climb again.`),
+            : `Likely the stress worker: ${OOM_CHOICE}.` +
+              (burst.length > 1
+                ? ' The stress tool restarts the workers the kernel kills, so it allocates and is killed again and again.'
+                : ' The stress tool may start a new worker, so memory can climb again.')),
         details: {
           oomKillsBefore: k.before,
-          oomKillsAfter: k.after,
-          oomKillDelta: k.delta,
-          counterReset: k.counterReset,
+          oomKillsAfter: last.after,
+          oomKillDelta: delta,
+          counterReset: burst.some((b) => b.counterReset),
           ...(victim ? { victim } : {}),
           ...(npd || system ? { eventReasons: [...(npd ? ['OOMKilling'] : []), ...(system ? ['SystemOOM'] : [])] } : {}),
         },

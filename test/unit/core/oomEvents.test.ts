@@ -240,6 +240,27 @@ suite('oomEvents: cgroup steps', () => {
     });
   });
 
+  test('a burst of kills (stress-ng restarting its killed workers) is one event; a kill a minute later is another', () => {
+    const tl = new DisruptionTimeline();
+    // As sampled live in a sandbox container under `stress-ng --vm 1 --vm-bytes 100M` with a 64 MiB limit.
+    const steps: [number, number, number][] = [[0, 0, 6], [250, 6, 12], [500, 12, 19], [60_000, 19, 20]];
+    for (const [dt, before, after] of steps) {
+      tl.addCgroupOomKill({ target, time: T0 + dt, before, after, delta: after - before, counterReset: false });
+    }
+    const events = tl.timeline();
+    assert.deepEqual(events.map((e) => [e.time, e.endTime, e.details.oomKillDelta, e.title]), [
+      [T0, T0 + 500, 19, 'OOM kill inside app (×19)'],
+      [T0 + 60_000, undefined, 1, 'OOM kill inside app'],
+    ]);
+    assert.equal(
+      events[0]?.explanation,
+      'The kernel OOM killer killed 19 processes inside container app over 0.5 s (cgroup oom_kill went from 0 to 19); the container ' +
+        'itself survived. Likely the stress worker: the kernel kills the process with the highest badness (its memory use plus its ' +
+        'oom_score_adj), so a stress worker that holds the most memory, or was given a high oomScoreAdj by Chaos Mesh, is picked before ' +
+        'the application. The stress tool restarts the workers the kernel kills, so it allocates and is killed again and again.',
+    );
+  });
+
   test("node-problem-detector's OOMKilling on the same node names the victim and merges into one event", () => {
     const tl = new DisruptionTimeline();
     tl.observePod(pod([{ name: 'app', restartCount: 0, containerID: 'containerd://c1', state: { running: {} } }]), T0 - 60_000);
