@@ -1,0 +1,408 @@
+// The sandbox kubelet against the real kernel: pods in the store become real processes in real
+// memory cgroups, and the statuses, events and figures it writes back are checked exactly.
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Store, ApiError, type KObject } from './store';
+import { Kubelet } from './kubelet';
+import { canLowerOomScoreAdj } from './runtime/runtime';
+import { detectCgroupLayout } from './runtime/cgroup';
+import { containerOomScoreAdj, podQosClass } from '../../src/core/qos';
+import type { Pod as CorePod } from '../../src/core/k8sTypes';
+
+const MiB = 1024 * 1024;
+const layout = detectCgroupLayout();
+const limitFile = layout.version === 2 ? 'memory.max' : 'memory.limit_in_bytes';
+const memTotalKiB = Number(/^MemTotal:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))![1]);
+const NODES = ['kt-node-a', 'kt-node-b'];
+const NS = 'kubelet-test';
+
+async function waitFor<T>(what: string, fn: () => T | undefined | false | null, timeoutMs = 30000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+};
+
+interface ContainerStatus {
+  name: string;
+  state: Record<string, Record<string, unknown>>;
+  lastState: { terminated?: Record<string, unknown> };
+  ready: boolean;
+  started: boolean;
+  restartCount: number;
+  containerID?: string;
+  image: string;
+  imageID: string;
+}
+interface PodStatus {
+  phase: string;
+  podIP?: string;
+  hostIP: string;
+  qosClass: string;
+  startTime: string;
+  conditions: { type: string; status: string; reason?: string; message?: string }[];
+  containerStatuses: ContainerStatus[];
+}
+
+function pod(name: string, containers: Record<string, unknown>[], extra: Record<string, unknown> = {}): KObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS, labels: { test: name } }, spec: { containers, ...extra } };
+}
+
+const pause = (resources?: Record<string, unknown>) => ({ name: 'app', image: 'sandbox/pause', ...(resources ? { resources } : {}) });
+
+suite('sandbox kubelet (real processes, real cgroups)', function () {
+  let store: Store;
+  let kubelet: Kubelet;
+  const logLines: string[] = [];
+
+  suiteSetup(async () => {
+    store = new Store();
+    kubelet = new Kubelet(store, { nodeNames: NODES, instanceName: `kubelet-test-${process.pid}`, log: (l) => logLines.push(l) });
+    await kubelet.start();
+  });
+
+  suiteTeardown(async () => {
+    await kubelet?.stop();
+  });
+
+  const status = (name: string): PodStatus | undefined => store.get('pods', NS, name)?.status as PodStatus | undefined;
+  const cs = (name: string, container = 'app'): ContainerStatus | undefined => status(name)?.containerStatuses?.find((c) => c.name === container);
+  const eventsOf = (name: string) =>
+    store
+      .list('events', NS)
+      .items.filter((e) => (e.involvedObject as { name: string }).name === name)
+      .map((e) => ({ reason: e.reason as string, message: e.message as string, type: e.type as string, count: e.count as number, fieldPath: (e.involvedObject as { fieldPath?: string }).fieldPath }));
+  const running = (name: string, container = 'app') => waitFor(`${name} running`, () => (cs(name, container)?.state.running ? status(name) : undefined));
+  const remove = async (name: string) => {
+    const pid = kubelet.containerPid(NS, name, 'app');
+    const dir = kubelet.podCgroupDir(store.get('pods', NS, name)!.metadata.uid!)!;
+    store.delete('pods', NS, name);
+    await waitFor(`${name}'s cgroup removed`, () => !existsSync(dir));
+    if (pid) await waitFor(`${name}'s process gone`, () => !alive(pid));
+  };
+
+  test('each node is registered with the host capacity, Ready, at 127.0.0.1', () => {
+    for (const name of NODES) {
+      const node = store.get('nodes', undefined, name)!;
+      const st = node.status as { capacity: Record<string, string>; allocatable: Record<string, string>; conditions: { type: string; status: string }[]; addresses: { type: string; address: string }[] };
+      assert.deepEqual(
+        { cpu: st.capacity.cpu, memory: st.capacity.memory, pods: st.capacity.pods },
+        { cpu: String(os.cpus().length), memory: `${memTotalKiB}Ki`, pods: '110' },
+      );
+      assert.deepEqual(st.allocatable, st.capacity);
+      assert.deepEqual(
+        st.conditions.map((c) => [c.type, c.status]),
+        [
+          ['MemoryPressure', 'False'],
+          ['DiskPressure', 'False'],
+          ['PIDPressure', 'False'],
+          ['Ready', 'True'],
+        ],
+      );
+      assert.deepEqual(st.addresses, [
+        { type: 'InternalIP', address: '127.0.0.1' },
+        { type: 'Hostname', address: name },
+      ]);
+    }
+    assert.equal(kubelet.cgroupVersion, layout.version);
+  });
+
+  test('QoS classes and every process oom_score_adj follow src/core (Guaranteed -997, BestEffort 1000, Burstable 1000 - 1000*request/capacity)', async () => {
+    const specs: { name: string; container: Record<string, unknown>; qos: string; adj: number }[] = [
+      {
+        name: 'qos-guaranteed',
+        container: pause({ requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
+        qos: 'Guaranteed',
+        // without CAP_SYS_RESOURCE the kernel refuses negative values: the process keeps 0
+        adj: canLowerOomScoreAdj() ? -997 : 0,
+      },
+      {
+        name: 'qos-burstable',
+        container: pause({ requests: { memory: '200Mi' }, limits: { memory: '500Mi' } }),
+        qos: 'Burstable',
+        adj: 1000 - Math.floor((1000 * 200 * MiB) / (memTotalKiB * 1024)),
+      },
+      { name: 'qos-besteffort', container: pause(), qos: 'BestEffort', adj: 1000 },
+    ];
+    for (const s of specs) store.create('pods', pod(s.name, [s.container]));
+    for (const s of specs) {
+      const st = await running(s.name);
+      const stored = store.get('pods', NS, s.name)! as unknown as CorePod;
+      assert.equal(st.qosClass, s.qos);
+      assert.equal(podQosClass(stored), s.qos);
+      const pid = kubelet.containerPid(NS, s.name, 'app')!;
+      assert.equal(Number(readFileSync(`/proc/${pid}/oom_score_adj`, 'utf8')), s.adj, s.name);
+      if (s.qos !== 'Guaranteed') assert.equal(containerOomScoreAdj(stored, 'app', BigInt(memTotalKiB) * 1024n), s.adj);
+    }
+    for (const s of specs) await remove(s.name);
+  });
+
+  test('a running pod: node, loopback IP, phase, conditions, container status, events, cgroup limit', async () => {
+    store.create('pods', pod('status-pod', [pause({ requests: { memory: '32Mi' }, limits: { memory: '96Mi' } })]));
+    const st = await waitFor('status-pod ready', () => (cs('status-pod')?.ready ? status('status-pod') : undefined));
+    const stored = store.get('pods', NS, 'status-pod')!;
+    const nodeName = (stored.spec as { nodeName: string }).nodeName;
+    assert.ok(NODES.includes(nodeName));
+    assert.match(st.podIP!, /^127\.1\.\d+\.\d+$/);
+    assert.equal(st.hostIP, '127.0.0.1');
+    assert.equal(st.phase, 'Running');
+    assert.deepEqual(
+      st.conditions.map((c) => [c.type, c.status]),
+      [
+        ['PodReadyToStartContainers', 'True'],
+        ['Initialized', 'True'],
+        ['Ready', 'True'],
+        ['ContainersReady', 'True'],
+        ['PodScheduled', 'True'],
+      ],
+    );
+    const c = st.containerStatuses[0];
+    assert.match(c.containerID!, /^sandbox:\/\/[0-9a-f]{64}$/);
+    assert.match(c.imageID, /^sandbox\/pause@sha256:[0-9a-f]{64}$/);
+    assert.deepEqual([c.name, c.image, c.ready, c.started, c.restartCount, c.lastState], ['app', 'sandbox/pause', true, true, 0, {}]);
+    const dir = kubelet.containerCgroupDir(NS, 'status-pod', 'app')!;
+    assert.equal(readFileSync(path.join(dir, limitFile), 'utf8').trim(), String(96 * MiB));
+    assert.equal(c.containerID, `sandbox://${path.basename(dir)}`);
+    assert.deepEqual(
+      eventsOf('status-pod').map((e) => [e.type, e.reason, e.message]),
+      [
+        ['Normal', 'Scheduled', `Successfully assigned ${NS}/status-pod to ${nodeName}`],
+        ['Normal', 'Pulled', 'Container image "sandbox/pause" already present on machine'],
+        ['Normal', 'Created', 'Created container: app'],
+        ['Normal', 'Started', 'Started container app'],
+      ],
+    );
+    const uid = stored.metadata.uid;
+    for (const e of store.list('events', NS).items.filter((x) => (x.involvedObject as { name: string }).name === 'status-pod')) {
+      assert.equal((e.involvedObject as { uid: string }).uid, uid, 'events carry the pod uid (describe filters on it)');
+    }
+  });
+
+  test('pods without spec.nodeName are spread round-robin over the nodes, each with its own IP', async () => {
+    for (let i = 0; i < 4; i++) store.create('pods', pod(`spread-${i}`, [pause()]));
+    const sts = [];
+    for (let i = 0; i < 4; i++) sts.push(await running(`spread-${i}`));
+    const nodes = [0, 1, 2, 3].map((i) => (store.get('pods', NS, `spread-${i}`)!.spec as { nodeName: string }).nodeName);
+    assert.deepEqual(new Set(nodes), new Set(NODES));
+    assert.equal(new Set(sts.map((s) => s.podIP)).size, 4);
+    for (let i = 0; i < 4; i++) await remove(`spread-${i}`);
+  });
+
+  test('two containers in one pod: two cgroups under one pod cgroup limited to the sum of the limits', async () => {
+    store.create('pods', pod('two-containers', [
+      { name: 'app', image: 'sandbox/pause', resources: { limits: { memory: '64Mi' } } },
+      { name: 'sidecar', image: 'busybox', command: ['sleep', '3600'], resources: { limits: { memory: '32Mi' } } },
+    ]));
+    await running('two-containers', 'app');
+    await running('two-containers', 'sidecar');
+    const a = kubelet.containerCgroupDir(NS, 'two-containers', 'app')!;
+    const b = kubelet.containerCgroupDir(NS, 'two-containers', 'sidecar')!;
+    assert.equal(path.dirname(a), path.dirname(b));
+    assert.equal(readFileSync(path.join(path.dirname(a), limitFile), 'utf8').trim(), String(96 * MiB));
+    // memory limits only (no cpu): memory is "Guaranteed" but cpu "BestEffort", so the pod is Burstable
+    assert.equal(status('two-containers')!.qosClass, 'Burstable');
+    await remove('two-containers');
+  });
+
+  test('exec runs in the container: its own cgroup limit at the runc path, exit codes kept; unknown pod/container are the API errors', async () => {
+    await running('status-pod');
+    const view = path.join(layout.containerView, limitFile);
+    const p = kubelet.exec(NS, 'status-pod', 'app', ['sh', '-c', `cat ${view}; exit 5`], { stdin: false, tty: false });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    assert.deepEqual(await p.exited, { code: 5, signal: null });
+    assert.equal(out, `${96 * MiB}\n`);
+    assert.throws(
+      () => kubelet.exec(NS, 'status-pod', 'nope', ['true'], { stdin: false, tty: false }),
+      (e: unknown) => e instanceof ApiError && e.code === 400 && e.message === 'container nope is not valid for pod status-pod',
+    );
+    assert.throws(
+      () => kubelet.exec(NS, 'no-such-pod', 'app', ['true'], { stdin: false, tty: false }),
+      (e: unknown) => e instanceof ApiError && e.code === 404 && e.message === 'pods "no-such-pod" not found',
+    );
+  });
+
+  test('a failing liveness probe records Unhealthy and Killing, and the container restarts (restartCount 1, lastState Error 143)', async () => {
+    store.create('pods', pod('liveness', [
+      {
+        name: 'app',
+        image: 'sandbox/hello-kubernetes',
+        ports: [{ containerPort: 8080 }],
+        livenessProbe: { httpGet: { path: '/nope', port: 8080 }, periodSeconds: 1, failureThreshold: 2 },
+      },
+    ]));
+    const c = await waitFor('the liveness restart', () => (cs('liveness')?.restartCount === 1 && cs('liveness')?.state.running ? cs('liveness') : undefined));
+    assert.deepEqual(
+      { reason: c.lastState.terminated!.reason, exitCode: c.lastState.terminated!.exitCode },
+      { reason: 'Error', exitCode: 143 },
+    );
+    const events = eventsOf('liveness');
+    const unhealthy = events.find((e) => e.reason === 'Unhealthy')!;
+    assert.deepEqual(
+      [unhealthy.type, unhealthy.message, unhealthy.fieldPath],
+      ['Warning', 'Liveness probe failed: HTTP probe failed with statuscode: 404', 'spec.containers{app}'],
+    );
+    assert.ok(unhealthy.count >= 2, `Unhealthy aggregated: count ${unhealthy.count}`);
+    const killing = events.find((e) => e.reason === 'Killing')!;
+    assert.deepEqual([killing.type, killing.message], ['Normal', 'Container app failed liveness probe, will be restarted']);
+    await remove('liveness');
+  });
+
+  test('a failing readiness probe keeps the container unready (Ready False) and never restarts it; a passing one makes it ready', async () => {
+    store.create('pods', pod('readiness', [
+      {
+        name: 'app',
+        image: 'sandbox/hello-kubernetes',
+        ports: [{ containerPort: 8080 }],
+        readinessProbe: { httpGet: { path: '/nope', port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
+      },
+      {
+        name: 'ok',
+        image: 'sandbox/hello-kubernetes',
+        env: [{ name: 'PORT', value: '8081' }],
+        readinessProbe: { httpGet: { path: '/healthz', port: 8081 }, periodSeconds: 1 },
+      },
+    ]));
+    await waitFor('two Unhealthy readiness failures', () => eventsOf('readiness').find((e) => e.reason === 'Unhealthy' && e.count >= 2));
+    await waitFor('the passing container ready', () => cs('readiness', 'ok')?.ready);
+    const st = status('readiness')!;
+    const ready = st.conditions.find((c) => c.type === 'Ready')!;
+    assert.deepEqual([ready.status, ready.reason, ready.message], ['False', 'ContainersNotReady', 'containers with unready status: [app]']);
+    assert.deepEqual([cs('readiness')!.ready, cs('readiness')!.restartCount, st.phase], [false, 0, 'Running']);
+    assert.equal(eventsOf('readiness').find((e) => e.reason === 'Unhealthy')!.message, 'Readiness probe failed: HTTP probe failed with statuscode: 404');
+    await remove('readiness');
+  });
+
+  test('a main process OOM-killed by the kernel gives lastState.terminated OOMKilled with exit code 137', async () => {
+    store.create('pods', pod('oom', [
+      {
+        name: 'app',
+        image: 'busybox',
+        command: [process.execPath, '-e', 'const a = []; for (;;) a.push(Buffer.allocUnsafe(1 << 20).fill(1));'],
+        resources: { limits: { memory: '64Mi' } },
+      },
+    ]));
+    const c = await waitFor('the OOM kill in lastState', () => (cs('oom')?.lastState.terminated ? cs('oom') : undefined));
+    assert.deepEqual(
+      { reason: c.lastState.terminated!.reason, exitCode: c.lastState.terminated!.exitCode },
+      { reason: 'OOMKilled', exitCode: 137 },
+    );
+    assert.ok(c.restartCount >= 1 || c.state.waiting, 'restarted, or waiting to');
+    assert.ok(logLines.some((l) => l.includes(`${NS}/oom container app was OOM-killed by the kernel`)));
+    await remove('oom');
+  });
+
+  test('a crashing container goes into CrashLoopBackOff with the kubelet message and a BackOff event; logs current and previous', async () => {
+    store.create('pods', pod('crash', [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'echo bye; exit 3'] }]));
+    const c = await waitFor('CrashLoopBackOff', () => (cs('crash')?.state.waiting?.reason === 'CrashLoopBackOff' ? cs('crash') : undefined));
+    const uid = store.get('pods', NS, 'crash')!.metadata.uid;
+    assert.equal(c.state.waiting.message, `back-off 10s restarting failed container=app pod=crash_${NS}(${uid})`);
+    assert.deepEqual(
+      { restartCount: c.restartCount, reason: c.lastState.terminated!.reason, exitCode: c.lastState.terminated!.exitCode, ready: c.ready, started: c.started },
+      { restartCount: 1, reason: 'Error', exitCode: 3, ready: false, started: false },
+    );
+    assert.equal(status('crash')!.phase, 'Running');
+    const backOff = eventsOf('crash').find((e) => e.reason === 'BackOff')!;
+    assert.deepEqual([backOff.type, backOff.message], ['Warning', `Back-off restarting failed container app in pod crash_${NS}(${uid})`]);
+    assert.equal(kubelet.logs(NS, 'crash', 'app', {}), 'bye\n');
+    assert.equal(kubelet.logs(NS, 'crash', 'app', { previous: true }), 'bye\n');
+    assert.match(kubelet.logs(NS, 'crash', 'app', { timestamps: true }), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z bye\n$/);
+    await remove('crash');
+  });
+
+  const policies: { restartPolicy: string; exit: number; phase: string; reason: string }[] = [
+    { restartPolicy: 'Never', exit: 0, phase: 'Succeeded', reason: 'Completed' },
+    { restartPolicy: 'Never', exit: 1, phase: 'Failed', reason: 'Error' },
+    { restartPolicy: 'OnFailure', exit: 0, phase: 'Succeeded', reason: 'Completed' },
+  ];
+  for (const p of policies) {
+    test(`restartPolicy ${p.restartPolicy}, exit ${p.exit}: phase ${p.phase}, state.terminated ${p.reason}, not restarted`, async () => {
+      const name = `policy-${p.restartPolicy.toLowerCase()}-${p.exit}`;
+      store.create('pods', pod(name, [{ name: 'app', image: 'busybox', command: ['sh', '-c', `exit ${p.exit}`] }], { restartPolicy: p.restartPolicy }));
+      const st = await waitFor(`${name} ${p.phase}`, () => (status(name)?.phase === p.phase ? status(name) : undefined));
+      const c = st.containerStatuses[0];
+      assert.deepEqual([c.state.terminated?.reason, c.state.terminated?.exitCode, c.restartCount], [p.reason, p.exit, 0]);
+      assert.deepEqual(st.conditions.find((x) => x.type === 'Ready'), { ...st.conditions.find((x) => x.type === 'Ready'), status: 'False', reason: 'PodCompleted' });
+      await remove(name);
+    });
+  }
+
+  test('an image the sandbox does not have, without a command, waits in ErrImagePull with a Failed event', async () => {
+    store.create('pods', pod('no-image', [{ name: 'app', image: 'nginx:1.27' }]));
+    const c = await waitFor('ErrImagePull', () => (cs('no-image')?.state.waiting?.reason === 'ErrImagePull' ? cs('no-image') : undefined));
+    assert.match(String(c.state.waiting.message), /^image "nginx:1.27" is not available in the sandbox: its images are sandbox\/hello-kubernetes, sandbox\/pause/);
+    assert.equal(status('no-image')!.phase, 'Pending');
+    assert.ok(eventsOf('no-image').some((e) => e.type === 'Warning' && e.reason === 'Failed' && e.message.startsWith('Failed to pull image "nginx:1.27": ')));
+    store.delete('pods', NS, 'no-image');
+  });
+
+  test('Summary API and PodMetrics report the working set from the container cgroup (HOLD_MEMORY 96Mi is resident)', async () => {
+    store.create('pods', pod('metrics', [
+      { name: 'app', image: 'sandbox/hello-kubernetes', ports: [{ containerPort: 8080 }], env: [{ name: 'HOLD_MEMORY', value: '96Mi' }], resources: { limits: { memory: '300Mi' } } },
+    ]));
+    await running('metrics');
+    await waitFor('the app listening', () => kubelet.logs(NS, 'metrics', 'app', {}).includes('listening on'));
+    const nodeName = (store.get('pods', NS, 'metrics')!.spec as { nodeName: string }).nodeName;
+    const summary = (await kubelet.summary(nodeName)) as {
+      node: { nodeName: string; memory: { availableBytes: number; workingSetBytes: number } };
+      pods: { podRef: { name: string; namespace: string }; containers: { name: string; memory: { workingSetBytes: number; availableBytes: number; usageBytes: number } }[] }[];
+    };
+    assert.equal(summary.node.nodeName, nodeName);
+    assert.equal(summary.node.memory.availableBytes, memTotalKiB * 1024 - summary.node.memory.workingSetBytes);
+    const entry = summary.pods.find((p) => p.podRef.name === 'metrics' && p.podRef.namespace === NS)!;
+    const mem = entry.containers.find((c) => c.name === 'app')!.memory;
+    assert.ok(mem.workingSetBytes >= 96 * MiB && mem.workingSetBytes < 200 * MiB, `working set ${mem.workingSetBytes}`);
+    assert.equal(mem.availableBytes, 300 * MiB - mem.workingSetBytes);
+    const [metrics] = (await kubelet.podMetrics(NS, 'metrics')) as { metadata: { name: string }; containers: { name: string; usage: { memory: string; cpu: string } }[] }[];
+    assert.equal(metrics.metadata.name, 'metrics');
+    const usage = metrics.containers[0].usage;
+    assert.match(usage.cpu, /^\d+n$/);
+    const bytes = /^(\d+)Ki$/.exec(usage.memory) ? Number(usage.memory.slice(0, -2)) * 1024 : Number(usage.memory);
+    assert.ok(bytes >= 96 * MiB && bytes < 200 * MiB, `PodMetrics memory ${usage.memory}`);
+    await assert.rejects(kubelet.summary('no-such-node'), (e: unknown) => e instanceof ApiError && e.code === 404);
+    await remove('metrics');
+  });
+
+  test('deleting a pod kills its processes (Killing "Stopping container") and removes its cgroups', async () => {
+    await running('status-pod');
+    const pid = kubelet.containerPid(NS, 'status-pod', 'app')!;
+    const uid = store.get('pods', NS, 'status-pod')!.metadata.uid!;
+    const dir = kubelet.podCgroupDir(uid)!;
+    assert.ok(existsSync(dir));
+    store.delete('pods', NS, 'status-pod');
+    await waitFor('the pod cgroup removed', () => !existsSync(dir));
+    await waitFor('the process gone', () => !alive(pid));
+    assert.ok(eventsOf('status-pod').some((e) => e.reason === 'Killing' && e.message === 'Stopping container app'));
+  });
+
+  test('stop() leaves no process and no cgroup behind', async () => {
+    const other = new Kubelet(new Store(), { nodeNames: ['stop-node'], instanceName: `kubelet-stop-${process.pid}` });
+    const s = (other as unknown as { store: Store }).store;
+    await other.start();
+    s.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', namespace: 'x' }, spec: { containers: [pause(), { name: 'b', image: 'busybox', command: ['sh', '-c', 'sleep 600 & exec sleep 600'] }] } });
+    const pids = await waitFor('both containers running', () => {
+      const a = other.containerPid('x', 'a', 'app');
+      const b = other.containerPid('x', 'a', 'b');
+      return a && b ? [a, b] : undefined;
+    });
+    const root = other.cgroupRoot!;
+    assert.ok(existsSync(root));
+    await other.stop();
+    assert.equal(existsSync(root), false);
+    assert.deepEqual(pids.filter(alive), []);
+  });
+});
