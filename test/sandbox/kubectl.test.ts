@@ -1,0 +1,281 @@
+// The real kubectl against the full sandbox (real kubelet, real cgroups, small Chaos Mesh):
+// every kubectl found on the machine. The newest one and the gcloud dispatcher run the whole
+// command set; every other version runs get, apply/delete and exec (or, for those that speak
+// only SPDY, checks the refusal that says which kubectl is needed).
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { findKubectls, type KubectlBinary } from './api/kubectlBinaries';
+import { startSandbox, type Sandbox } from './cluster';
+
+const BURSTABLE = 'hello-kubernetes-7c9d8b6f5-x2k4p';
+const UNPROBED = 'hello-kubernetes-unprobed';
+const NS = 'hello-kubernetes';
+const LIMIT_BYTES = String(500 * 1024 * 1024);
+const REFUSAL = 'Error from server (BadRequest): the sandbox serves exec over WebSocket only (v5.channel.k8s.io), not SPDY/3.1: use kubectl 1.30 or newer, or kubectl 1.29 with KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true';
+
+const kubectls = findKubectls();
+const plain = kubectls.filter((k) => !k.dispatcher);
+const newest = plain[plain.length - 1];
+const full = kubectls.filter((k) => k === newest || k.dispatcher);
+const others = plain.filter((k) => k !== newest);
+
+let sandbox: Sandbox;
+let dir: string;
+
+interface Run { code: number; stdout: string; stderr: string }
+
+function kubectl(k: KubectlBinary, args: string[], extraEnv: Record<string, string> = {}, stdin?: string): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: sandbox.kubeconfigPath, KUBECACHEDIR: path.join(dir, 'cache', path.basename(k.path)), ...extraEnv };
+  if (!('KUBECTL_REMOTE_COMMAND_WEBSOCKETS' in extraEnv)) delete env.KUBECTL_REMOTE_COMMAND_WEBSOCKETS;
+  return new Promise((resolve) => {
+    const child = execFile(k.path, args, { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+    if (stdin !== undefined) child.stdin!.end(stdin);
+  });
+}
+
+async function ok(k: KubectlBinary, args: string[], extraEnv: Record<string, string> = {}): Promise<string> {
+  const r = await kubectl(k, args, extraEnv);
+  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return r.stdout;
+}
+
+const columns = (line: string) => line.trim().split(/\s{2,}/);
+
+/** A StressChaos on the pod labelled app.kubernetes.io/name=<app>: hello-kubernetes, or catalog (shop). */
+function stressChaosYaml(name: string, app: 'hello-kubernetes' | 'catalog', size: string): string {
+  return `apiVersion: chaos-mesh.org/v1alpha1
+kind: StressChaos
+metadata:
+  name: ${name}
+  namespace: ${app === 'catalog' ? 'shop' : NS}
+spec:
+  mode: one
+  selector:
+    labelSelectors:
+      app.kubernetes.io/name: ${app}
+  stressors:
+    memory:
+      workers: 1
+      size: ${size}
+  duration: 10m
+`;
+}
+
+function writeManifest(name: string, text: string): string {
+  const file = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+suite('kubectl against the sandbox', function () {
+  suiteSetup(async function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmc-kubectl-test-'));
+    sandbox = await startSandbox({ kubeconfigPath: path.join(dir, 'kubeconfig') });
+    // The pods' processes start asynchronously: wait until every container runs.
+    await until('all pods Running', async () => {
+      const pods = sandbox.store.list('pods').items;
+      return pods.every((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running') ? true : undefined;
+    });
+  });
+
+  suiteTeardown(async () => {
+    await sandbox?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('at least one kubectl that speaks WebSocket exec is installed', () => {
+    assert.ok(kubectls.some((k) => k.exec === 'websocket'), 'no kubectl ≥1.30 found on PATH or in /usr/lib/google-cloud-sdk/bin: install one (e.g. from https://dl.k8s.io)');
+  });
+
+  for (const k of full) {
+    suite(`${k.label}: full command set`, () => {
+      test('get pods -A shows NAMESPACE NAME READY STATUS RESTARTS AGE from the server-side Table', async () => {
+        const out = (await ok(k, ['get', 'pods', '-A'])).trimEnd().split('\n');
+        assert.deepEqual(columns(out[0]), ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
+        const rows = out.slice(1).map(columns);
+        assert.deepEqual(rows.map((r) => `${r[0]}/${r[1]}`).sort(), [
+          `${NS}/${BURSTABLE}`, `${NS}/${UNPROBED}`, 'shop/cart-guaranteed', 'shop/catalog-besteffort', 'shop/checkout-with-sidecar',
+        ]);
+        const checkout = rows.find((r) => r[1] === 'checkout-with-sidecar')!;
+        assert.equal(checkout[2], '2/2');
+        assert.equal(checkout[3], 'Running');
+        assert.match(checkout[5], /^\d+s$|^\d+m/);
+      });
+
+      test('get pod -o yaml is the stored Pod with the kubelet’s status (qosClass Burstable, the pod IP)', async () => {
+        const pod = YAML.parse(await ok(k, ['get', 'pod', BURSTABLE, '-o', 'yaml']));
+        assert.equal(pod.kind, 'Pod');
+        assert.equal(pod.metadata.labels['app.kubernetes.io/name'], 'hello-kubernetes');
+        assert.equal(pod.status.qosClass, 'Burstable');
+        assert.deepEqual(pod.spec.containers[0].resources, { requests: { cpu: '100m', memory: '200Mi' }, limits: { memory: '500Mi' } });
+        assert.match(pod.status.podIP, /^127\.\d+\.\d+\.\d+$/);
+        assert.equal(pod.metadata.uid, sandbox.store.get('pods', NS, BURSTABLE)!.metadata.uid);
+      });
+
+      test('describe pod shows the QoS class, the limits and the kubelet’s events for this pod', async () => {
+        const out = await ok(k, ['describe', 'pod', BURSTABLE]);
+        assert.match(out, /^QoS Class:\s+Burstable$/m);
+        assert.match(out, /^\s+Limits:\n\s+memory:\s+500Mi$/m);
+        assert.match(out, new RegExp(`Normal\\s+Scheduled\\s+\\S+\\s+default-scheduler\\s+Successfully assigned ${NS}/${BURSTABLE} to sandbox-node`));
+      });
+
+      test('exec cat of the cgroup memory limit inside the container reads the pod’s 500Mi limit', async () => {
+        const file = sandbox.kubelet.cgroupVersion === 2 ? '/sys/fs/cgroup/memory.max' : '/sys/fs/cgroup/memory/memory.limit_in_bytes';
+        assert.equal((await ok(k, ['exec', BURSTABLE, '--', 'cat', file])).trim(), LIMIT_BYTES);
+      });
+
+      test('exec passes the command’s exit code through (kubectl exits 3, "command terminated with exit code 3")', async () => {
+        const r = await kubectl(k, ['exec', BURSTABLE, '--', 'sh', '-c', 'exit 3']);
+        assert.equal(r.code, 3);
+        assert.equal(r.stderr.trim(), 'command terminated with exit code 3');
+      });
+
+      test('exec -i sends stdin and ends it (v5 CLOSE)', async () => {
+        const r = await kubectl(k, ['exec', '-i', BURSTABLE, '--', 'wc', '-c'], {}, 'twelve bytes');
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout.trim(), '12');
+      });
+
+      test('get events lists the kubelet’s events for the pods', async () => {
+        const out = (await ok(k, ['get', 'events', '-n', NS])).trimEnd().split('\n');
+        assert.deepEqual(columns(out[0]), ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
+        assert.ok(out.some((l) => /Normal\s+Scheduled\s+pod\/hello-kubernetes-7c9d8b6f5-x2k4p\s+Successfully assigned/.test(l)), out.join('\n'));
+      });
+
+      test('top pod shows each pod’s working set from its cgroup (the Burstable pod holds 64Mi)', async () => {
+        const out = (await ok(k, ['top', 'pod', '-n', NS])).trimEnd().split('\n');
+        assert.deepEqual(columns(out[0]), ['NAME', 'CPU(cores)', 'MEMORY(bytes)']);
+        const row = out.map(columns).find((r) => r[0] === BURSTABLE)!;
+        const mi = Number(/^(\d+)Mi$/.exec(row[2])?.[1]);
+        assert.ok(mi >= 64 && mi < 500, `working set ${row[2]}`);
+      });
+
+      test('get --raw of the node Summary API lists the pods with their cgroup working sets', async () => {
+        const summary = JSON.parse(await ok(k, ['get', '--raw', '/api/v1/nodes/sandbox-node/proxy/stats/summary']));
+        assert.equal(summary.node.nodeName, 'sandbox-node');
+        const p = summary.pods.find((x: { podRef: { name: string } }) => x.podRef.name === BURSTABLE);
+        assert.equal(p.podRef.uid, sandbox.store.get('pods', NS, BURSTABLE)!.metadata.uid);
+        assert.ok(p.containers[0].memory.workingSetBytes >= 64 * 2 ** 20, JSON.stringify(p.containers[0].memory));
+      });
+
+      test('apply -f (client-side), get stresschaos, annotate to pause, delete -f', async () => {
+        const name = `mem-stress-${k.dispatcher ? 'dispatcher' : 'newest'}`;
+        const file = writeManifest(name, stressChaosYaml(name, 'hello-kubernetes', '50MB'));
+        assert.equal((await ok(k, ['apply', '-f', file])).trim(), `stresschaos.chaos-mesh.org/${name} created`);
+        assert.equal((await ok(k, ['apply', '-f', file])).trim(), `stresschaos.chaos-mesh.org/${name} unchanged`);
+        const list = (await ok(k, ['get', 'stresschaos'])).trimEnd().split('\n').map(columns);
+        assert.deepEqual(list[0], ['NAME', 'DURATION', 'AGE']);
+        assert.deepEqual(list.find((r) => r[0] === name)?.slice(0, 2), [name, '10m']);
+        assert.equal((await ok(k, ['annotate', 'stresschaos', name, 'experiment.chaos-mesh.org/pause=true'])).trim(), `stresschaos.chaos-mesh.org/${name} annotated`);
+        const paused = await until('the Paused condition', async () => {
+          const o = YAML.parse(await ok(k, ['get', 'stresschaos', name, '-o', 'yaml']));
+          const c = (o.status?.conditions ?? []).find((x: { type: string }) => x.type === 'Paused');
+          return c?.status === 'True' ? o : undefined;
+        });
+        assert.equal(paused.metadata.annotations['experiment.chaos-mesh.org/pause'], 'true');
+        assert.equal((await ok(k, ['delete', '-f', file])).trim(), `stresschaos.chaos-mesh.org "${name}" deleted`);
+        const gone = await kubectl(k, ['get', 'stresschaos', name]);
+        assert.equal(gone.code, 1);
+        assert.equal(gone.stderr.trim(), `Error from server (NotFound): stresschaos.chaos-mesh.org "${name}" not found`);
+      });
+
+      test('apply --server-side -f creates, then a second apply updates the annotations', async () => {
+        const name = `ssa-stress-${k.dispatcher ? 'dispatcher' : 'newest'}`;
+        const file = writeManifest(name, stressChaosYaml(name, 'catalog', '8MB'));
+        assert.equal((await ok(k, ['apply', '--server-side', '-f', file])).trim(), `stresschaos.chaos-mesh.org/${name} serverside-applied`);
+        fs.writeFileSync(file, stressChaosYaml(name, 'catalog', '8MB').replace(`  name: ${name}\n`, `  name: ${name}\n  annotations:\n    team: memory\n`));
+        assert.equal((await ok(k, ['apply', '--server-side', '-f', file])).trim(), `stresschaos.chaos-mesh.org/${name} serverside-applied`);
+        const o = YAML.parse(await ok(k, ['get', 'stresschaos', name, '-n', 'shop', '-o', 'yaml']));
+        assert.equal(o.metadata.annotations.team, 'memory');
+        await ok(k, ['delete', '-f', file]);
+      });
+
+      test('a spec change is refused by the Chaos Mesh webhook as on a real cluster', async () => {
+        const name = `immutable-${k.dispatcher ? 'dispatcher' : 'newest'}`;
+        const file = writeManifest(name, stressChaosYaml(name, 'catalog', '8MB'));
+        await ok(k, ['apply', '-f', file]);
+        fs.writeFileSync(file, stressChaosYaml(name, 'catalog', '9MB'));
+        const r = await kubectl(k, ['apply', '-f', file]);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /admission webhook "vstresschaos\.kb\.io" denied the request: Cannot update chaos spec/);
+        await ok(k, ['delete', '-f', file]);
+      });
+    });
+  }
+
+  // In its own suite, so it runs after the full sets (mocha runs a suite's own tests before its
+  // child suites): it restarts a container, which changes RESTARTS for later readers.
+  suite(`${newest?.label ?? 'kubectl'}: watch`, () => test('get pods -w sees a container restart after its main process is killed', async () => {
+    assert.ok(newest, 'no kubectl found');
+    const env = { ...process.env, KUBECONFIG: sandbox.kubeconfigPath, KUBECACHEDIR: path.join(dir, 'cache', 'watch') };
+    const watcher = spawn(newest.path, ['get', 'pods', '-w', '-n', NS], { env });
+    let out = '';
+    const sawRestart = new Promise<string>((resolve, reject) => {
+      watcher.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const line = out.split('\n').find((l) => l.startsWith(UNPROBED) && /\s1 \(\d+s ago\)\s/.test(l));
+        if (line) resolve(line);
+      });
+      watcher.on('exit', (code) => reject(new Error(`kubectl get -w exited ${code}: ${out}`)));
+    });
+    try {
+      await until('the watch to list the pods', async () => (out.includes(UNPROBED) ? true : undefined));
+      // Kill every process of the container except the exec's own shell: the kubelet sees the
+      // main process die and restarts the container.
+      await ok(newest, ['exec', UNPROBED, '--', 'sh', '-c',
+        `for p in $(cat ${sandbox.kubelet.cgroupVersion === 2 ? '/sys/fs/cgroup/cgroup.procs' : '/sys/fs/cgroup/memory/cgroup.procs'}); do [ "$p" = "$$" ] || kill -9 "$p" 2>/dev/null; done; true`]);
+      const line = await Promise.race([sawRestart, new Promise<string>((_, reject) => setTimeout(() => reject(new Error(`no restart seen: ${out}`)), 60_000))]);
+      assert.match(line, new RegExp(`^${UNPROBED}\\s+[01]/1\\s+\\S+\\s+1 \\(\\d+s ago\\)\\s+\\S+$`));
+    } finally {
+      watcher.kill();
+    }
+  }));
+
+  for (const k of others) {
+    suite(`${k.label}: get, apply, exec`, () => {
+      test('get pods -A shows READY STATUS RESTARTS AGE', async () => {
+        const out = (await ok(k, ['get', 'pods', '-A'])).trimEnd().split('\n');
+        assert.deepEqual(columns(out[0]), ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
+        assert.equal(out.length, 6);
+      });
+
+      test('apply -f and delete -f of a StressChaos', async () => {
+        const name = `stress-1-${k.minor}`;
+        const file = writeManifest(name, stressChaosYaml(name, 'catalog', '8MB'));
+        assert.equal((await ok(k, ['apply', '-f', file])).trim(), `stresschaos.chaos-mesh.org/${name} created`);
+        assert.equal((await ok(k, ['delete', '-f', file])).trim(), `stresschaos.chaos-mesh.org "${name}" deleted`);
+      });
+
+      if (k.exec === 'spdy-only' || k.exec === 'websocket-with-env') {
+        test('exec over SPDY is refused with a message naming the kubectl needed', async () => {
+          const r = await kubectl(k, ['exec', BURSTABLE, '--', 'true']);
+          assert.equal(r.code, 1);
+          assert.equal(r.stderr.trim(), REFUSAL);
+        });
+      }
+      if (k.exec !== 'spdy-only') {
+        test(`exec over WebSocket${k.exec === 'websocket-with-env' ? ' (KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true)' : ''} reads the cgroup limit`, async () => {
+          const file = sandbox.kubelet.cgroupVersion === 2 ? '/sys/fs/cgroup/memory.max' : '/sys/fs/cgroup/memory/memory.limit_in_bytes';
+          const env: Record<string, string> = k.exec === 'websocket-with-env' ? { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'true' } : {};
+          assert.equal((await ok(k, ['exec', BURSTABLE, '--', 'cat', file], env)).trim(), LIMIT_BYTES);
+        });
+      }
+    });
+  }
+});
