@@ -1,0 +1,309 @@
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DIAGNOSTIC_CODES, validateStressChaos, type StressChaosDiagnostic } from '../../../src/core/validateStressChaos';
+
+// The repository is checked out beside `shared/`: <x>/main/test/unit/core → <x>/shared/fixtures.
+const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/upstream-stresschaos');
+
+/** `code@line:column` (0-based) for compact, exact assertions. */
+const brief = (d: StressChaosDiagnostic) => `${d.severity} ${d.code}@${d.line}:${d.column}`;
+const errors = (text: string) => validateStressChaos(text).filter((d) => d.severity === 'error');
+
+const BASE = [
+  'apiVersion: chaos-mesh.org/v1alpha1', // 0
+  'kind: StressChaos', // 1
+  'metadata:', // 2
+  '  name: memory-pressure', // 3
+  '  namespace: shop', // 4
+  'spec:', // 5
+  '  mode: one', // 6
+  '  selector:', // 7
+  '    labelSelectors:', // 8
+  '      app: checkout', // 9
+  '  stressors:', // 10
+  '    memory:', // 11
+  '      workers: 1', // 12
+  '      size: 256MiB', // 13
+  '  duration: 5m', // 14
+];
+
+/** BASE with lines [from, to) replaced by `replacement`. */
+function edit(from: number, to: number, ...replacement: string[]): string {
+  return [...BASE.slice(0, from), ...replacement, ...BASE.slice(to)].join('\n') + '\n';
+}
+
+suite('validateStressChaos: upstream examples', () => {
+  // Warnings and hints each example deserves; none of them may have an error.
+  const expected: Record<string, string[]> = {
+    'chaos-mesh__examples__burn-cpu.yaml': ['warning options-duplicate-field@28:16'],
+    'chaos-mesh__examples__cause-pod-oom.yaml': ['info oom-score-adj@28:19'],
+    'chaos-mesh__examples__workflow__custom-task.yaml': ['warning options-duplicate-field@67:23'],
+    'chaos-mesh__examples__workflow__parallel.yaml': ['warning options-duplicate-field@68:22'],
+    'chaos-mesh__examples__workflow__serial.yaml': ['warning options-duplicate-field@73:23'],
+    'website__blog__2021-07-01-how-to-efficiently-stress-test-pod-memory__block2__mem-stress.yaml': ['warning size-split-across-workers@14:12'],
+    'website__docs__create-chaos-mesh-workflow__block1__workflow-parallel.yaml': ['warning options-duplicate-field@53:22'],
+    'website__docs__remote-cluster-management__block2__burn-cpu-remoteCluster.yaml': ['warning options-duplicate-field@15:16'],
+    'website__docs__run-serial-or-parallel-experiments__block1__workflow-serial.yaml': ['warning options-duplicate-field@44:22'],
+    'website__docs__run-serial-or-parallel-experiments__block2__workflow-parallel.yaml': ['warning options-duplicate-field@40:22'],
+    'website__docs__simulate-heavy-stress-on-kubernetes__block1__memory-stress-example.yaml': [
+      'warning no-duration@6:0',
+      'warning size-split-across-workers@14:12',
+    ],
+  };
+
+  test('every fixture file is covered by this table', () => {
+    assert.deepEqual(readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml')).sort(), Object.keys(expected).sort());
+  });
+
+  for (const [file, diagnostics] of Object.entries(expected)) {
+    test(`${file} validates with no errors`, () => {
+      const found = validateStressChaos(readFileSync(path.join(FIXTURES, file), 'utf8'));
+      assert.deepEqual(found.filter((d) => d.severity === 'error'), []);
+      assert.deepEqual(found.map(brief), diagnostics);
+    });
+  }
+
+  test('the blog example says what each of its 4 workers gets', () => {
+    const [d] = validateStressChaos(readFileSync(path.join(FIXTURES, 'website__blog__2021-07-01-how-to-efficiently-stress-test-pod-memory__block2__mem-stress.yaml'), 'utf8'));
+    assert.equal(
+      d.message,
+      '`size` is the TOTAL for all 4 workers, not per worker (the CRD text is out of date): each memStress worker maps 13107200 bytes (12.5 MiB), 52428800 bytes (50 MiB) in all.',
+    );
+  });
+});
+
+suite('validateStressChaos: one broken field, one error, at the field', () => {
+  test('the unbroken base document has no diagnostics at all', () => assert.deepEqual(validateStressChaos(BASE.join('\n')), []));
+
+  const table: [string, string, string, number, number][] = [
+    ['mode not in the enum', edit(6, 7, '  mode: onee'), 'unsupported-value', 6, 8],
+    ['mode missing (reported at spec)', edit(6, 7), 'required-field', 5, 0],
+    ['selector missing (reported at spec)', edit(7, 10), 'required-field', 5, 0],
+    ['spec missing (reported at kind)', BASE.slice(0, 5).join('\n'), 'required-field', 1, 0],
+    ['mode fixed without value (reported at mode)', edit(6, 7, '  mode: fixed'), 'invalid-value', 6, 8],
+    ['mode fixed with value 0', edit(6, 7, '  mode: fixed', '  value: "0"'), 'invalid-value', 7, 9],
+    ['mode fixed-percent with value 150', edit(6, 7, '  mode: fixed-percent', '  value: "150"'), 'invalid-value', 7, 9],
+    ['value written as a number', edit(6, 7, '  mode: fixed-percent', '  value: 50'), 'value-not-string', 7, 9],
+    ['unknown field in the selector', edit(8, 9, '    labelSelector:'), 'unknown-field', 8, 4],
+    ['unknown field in metadata', edit(5, 5, '  labelz: {}'), 'unknown-field', 5, 2],
+    ['namespaces written as a string', edit(8, 10, '    namespaces: shop'), 'wrong-type', 8, 16],
+    ['expression selector without operator (reported at the item)', edit(8, 10, '    expressionSelectors:', '      - key: app'), 'required-field', 9, 8],
+    ['stressors empty', edit(10, 14, '  stressors: {}'), 'missing-stressors', 10, 2],
+    ['stressors missing (reported at spec)', edit(10, 14), 'missing-stressors', 5, 0],
+    ['workers above 8192', edit(12, 13, '      workers: 9000'), 'out-of-range', 12, 15],
+    ['workers as a string', edit(12, 13, '      workers: "1"'), 'wrong-type', 12, 15],
+    ['workers missing (reported at memory)', edit(12, 13), 'required-field', 11, 4],
+    ['size as a Kubernetes quantity', edit(13, 14, '      size: 256Mi'), 'size-kubernetes-quantity', 13, 12],
+    ['size with a fractional percentage', edit(13, 14, '      size: 12.5%'), 'invalid-size', 13, 12],
+    ['size over 100%', edit(13, 14, '      size: 150%'), 'invalid-size', 13, 12],
+    ['size with a space: memStress gets 256 bytes', edit(13, 14, '      size: 256 MB'), 'size-contains-space', 13, 12],
+    ['size with an exponent: memStress cannot read it', edit(13, 14, '      size: "1e3"'), 'size-misread', 13, 12],
+    ['size as a YAML number', edit(13, 14, '      size: 1e3'), 'wrong-type', 13, 12],
+    ['oomScoreAdj above 1000', edit(14, 14, '      oomScoreAdj: 1001'), 'out-of-range', 14, 19],
+    ['memory options with a stress-ng flag', edit(14, 14, '      options: ["--vm-bytes 1G"]'), 'memstress-option-rejected', 14, 16],
+    ['memory options with a bad worker count', edit(14, 14, '      options: ["--workers x"]'), 'memstress-option-rejected', 14, 16],
+    ['cpu load above 100', edit(14, 14, '    cpu:', '      workers: 1', '      load: 150'), 'out-of-range', 16, 12],
+    ['duration in days', edit(14, 15, '  duration: 1d'), 'invalid-duration', 14, 12],
+    ['duration without a unit', edit(14, 15, '  duration: "30"'), 'invalid-duration', 14, 12],
+    ['duration as a YAML number', edit(14, 15, '  duration: 30'), 'wrong-type', 14, 12],
+    ['duration misspelt', edit(14, 15, '  duraton: 5m'), 'unknown-field', 14, 2],
+  ];
+  for (const [name, text, code, line, column] of table) {
+    test(`${name} → ${code} at ${line}:${column}`, () => {
+      const found = errors(text);
+      assert.equal(found.length, 1, found.map((d) => `${brief(d)} ${d.message}`).join('\n'));
+      assert.deepEqual([found[0].code, found[0].line, found[0].column], [code, line, column]);
+      assert.equal(DIAGNOSTIC_CODES[found[0].code as keyof typeof DIAGNOSTIC_CODES], 'error');
+    });
+  }
+
+  test('the Kubernetes quantity error suggests the accepted spelling and spans the value', () => {
+    const [d] = errors(edit(13, 14, '      size: 256Mi'));
+    assert.ok(d.message.includes('Chaos Mesh wants 256MiB.'), d.message);
+    assert.deepEqual([d.line, d.column, d.endLine, d.endColumn], [13, 12, 13, 17]);
+    assert.deepEqual(d.path, ['spec', 'stressors', 'memory', 'size']);
+  });
+
+  test('the duration error suggests a Go duration', () => {
+    const [d] = errors(edit(14, 15, '  duration: 2d'));
+    assert.ok(d.message.includes('Chaos Mesh wants 48h.'), d.message);
+    assert.ok(d.message.endsWith('(webhook: Spec.Duration: Invalid value: "2d": parse duration field error: time: unknown unit "d" in duration "2d")'), d.message);
+  });
+
+  test('a number in value says to quote it', () => {
+    const [d] = errors(edit(6, 7, '  mode: fixed', '  value: 2'));
+    assert.equal(
+      d.message,
+      '`value` must be a string, even for a number: write `value: "2"`. (API server: spec.value: Invalid value: "integer": spec.value in body must be of type string: "integer")',
+    );
+  });
+
+  test('a misspelt field suggests the real one', () => {
+    const [d] = errors(edit(8, 9, '    labelSelector:'));
+    assert.ok(d.message.startsWith('Unknown field `labelSelector` in `spec.selector`: StressChaos has no such field. Did you mean `labelSelectors`?'), d.message);
+  });
+
+  test('the website\'s memory.time field is explained', () => {
+    const [d] = errors(edit(14, 14, '      time: 1m'));
+    assert.ok(d.message.includes('use `options: ["--time 1m"]`'), d.message);
+  });
+});
+
+suite('validateStressChaos: accepted, but not what it looks like (warnings asserted exactly)', () => {
+  const table: [string, string, string[]][] = [
+    ['no duration', edit(14, 15), ['warning no-duration@5:0']],
+    ['an empty duration', edit(14, 15, '  duration: ""'), ['warning no-duration@14:2']],
+    ['a duration key without a value', edit(14, 15, '  duration:'), ['warning empty-field@14:2', 'warning no-duration@5:0']],
+    ['workers 0', edit(12, 13, '      workers: 0'), ['warning workers-zero@12:15']],
+    ['negative workers', edit(12, 13, '      workers: -1'), ['warning workers-negative@12:15']],
+    ['memory without size', edit(13, 14), ['warning memory-without-size@11:4']],
+    ['size 0', edit(13, 14, '      size: "0"'), ['warning size-zero@13:12']],
+    ['fewer bytes than workers', edit(12, 14, '      workers: 4', '      size: 3B'), ['warning size-zero@13:12']],
+    ['size split across workers', edit(12, 14, '      workers: 4', '      size: 256MB'), ['warning size-split-across-workers@13:12']],
+    ['a percentage of the node', edit(13, 14, '      size: 50%'), ['warning size-percent-of-node@13:12']],
+    ['stressngStressors alone', edit(10, 14, '  stressngStressors: "--vm 1 --vm-bytes 1G"'), ['warning stressng-stressors-ignored@10:2']],
+    ['stressngStressors beside stressors', edit(10, 10, '  stressngStressors: "--vm 1"'), ['warning stressng-stressors-ignored@10:2']],
+    ['options overriding size', edit(14, 14, '      options: ["--size 1GB"]'), ['warning options-duplicate-field@14:16']],
+    [
+      'options overriding workers (the split follows the effective count)',
+      edit(14, 14, '      options: ["--workers=2"]'),
+      ['warning options-duplicate-field@14:16', 'warning size-split-across-workers@13:12'],
+    ],
+    ['a --time memStress cannot read', edit(14, 14, '      options: ["--time 10min"]'), ['warning memstress-time-invalid@14:16']],
+    ['a non-flag word stops memStress flag parsing', edit(14, 14, '      options: ["now", "--time 1m"]'), ['warning memstress-options-ignored@14:16']],
+    ['cpu options overriding workers', edit(14, 14, '    cpu:', '      workers: 1', '      options: ["--cpu 4"]'), ['warning options-duplicate-field@16:16']],
+    ['cpu workers 0', edit(14, 14, '    cpu:', '      workers: 0'), ['warning workers-zero@15:15']],
+    ['value with mode one', edit(6, 7, '  mode: one', '  value: "2"'), ['info value-ignored@7:2']],
+    ['oomScoreAdj -1000', edit(14, 14, '      oomScoreAdj: -1000'), ['info oom-score-adj@14:19']],
+  ];
+  for (const [name, text, expected] of table) {
+    test(name, () => assert.deepEqual(validateStressChaos(text).map(brief), expected));
+  }
+
+  test('the split message says what each worker gets', () => {
+    const [d] = validateStressChaos(edit(12, 14, '      workers: 4', '      size: 256MB'));
+    assert.equal(
+      d.message,
+      '`size` is the TOTAL for all 4 workers, not per worker (the CRD text is out of date): each memStress worker maps 64000000 bytes (61 MiB), 256000000 bytes (244.1 MiB) in all.',
+    );
+  });
+
+  test('a percentage is of the node, not the container limit', () => {
+    const [d] = validateStressChaos(edit(12, 14, '      workers: 2', '      size: 50%'));
+    assert.equal(
+      d.message,
+      "`50%` is 50% of the NODE's memory (MemTotal in /proc/meminfo), not of the container's limit, split across 2 workers (25% each). If that exceeds the container's limit, the OOM killer steps in.",
+    );
+  });
+
+  test('stressngStressors beside stressors says nothing runs at all', () => {
+    const [d] = validateStressChaos(edit(10, 10, '  stressngStressors: "--vm 1"'));
+    assert.ok(d.message.includes('NOTHING runs'), d.message);
+  });
+
+  test('an option overriding size says what memStress really allocates', () => {
+    const [d] = validateStressChaos(edit(14, 14, '      options: ["--size 1GB"]'));
+    assert.equal(d.message, '`--size 1GB` in options overrides `size: 256MiB`: memStress keeps the last value, so it runs with size 1GB. Set `size` instead.');
+  });
+});
+
+suite('validateStressChaos: documents, syntax errors and embedded specs', () => {
+  test('other documents are ignored and positions count from the start of the text', () => {
+    const text = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: web}',
+      'spec:',
+      '  size: 256Mi',
+      '---',
+      ...BASE.slice(0, 13),
+      '      size: 256Mi',
+      '  duration: 5m',
+    ].join('\n');
+    const found = validateStressChaos(text);
+    assert.deepEqual(found.map(brief), ['error size-kubernetes-quantity@19:12']);
+    assert.equal(found[0].document, 1);
+  });
+
+  test('a StressChaos of another apiVersion is ignored', () => {
+    assert.deepEqual(validateStressChaos(['apiVersion: pingcap.com/v1alpha1', ...BASE.slice(1, 13), '      size: 256Mi'].join('\n')), []);
+  });
+
+  test('a YAML syntax error is reported at its position', () => {
+    const text = [...BASE.slice(0, 6), '  mode: [one', '  selector: {}'].join('\n');
+    const found = validateStressChaos(text);
+    assert.equal(found.length, 1);
+    assert.equal(found[0].code, 'yaml-syntax');
+    assert.equal(found[0].severity, 'error');
+    assert.ok(found[0].message.startsWith('YAML syntax error: '), found[0].message);
+    assert.deepEqual([found[0].line, found[0].column], [7, 2]);
+  });
+
+  test('a duplicate key is a syntax error at the duplicate', () => {
+    const found = validateStressChaos([...BASE, '  duration: 10m'].join('\n'));
+    assert.deepEqual(found.map(brief), ['error yaml-syntax@15:2']);
+  });
+
+  test('an empty text and a comment-only text have nothing to report', () => {
+    assert.deepEqual(validateStressChaos(''), []);
+    assert.deepEqual(validateStressChaos('# nothing here\n'), []);
+  });
+
+  const workflow = (stressChaosLines: string[]) =>
+    [
+      'apiVersion: chaos-mesh.org/v1alpha1', // 0
+      'kind: Workflow', // 1
+      'metadata: {name: wf}', // 2
+      'spec:', // 3
+      '  entry: stress', // 4
+      '  templates:', // 5
+      '    - name: stress', // 6
+      '      templateType: StressChaos', // 7
+      '      deadline: 1m', // 8
+      '      stressChaos:', // 9
+      ...stressChaosLines,
+    ].join('\n');
+
+  test('a Workflow StressChaos template must not have a duration (use the deadline)', () => {
+    const found = validateStressChaos(
+      workflow(['        mode: one', '        selector: {}', '        stressors:', '          memory: {workers: 1, size: 256MiB}', '        duration: 30s']),
+    );
+    assert.deepEqual(found.map(brief), ['error workflow-duration@14:8']);
+    assert.ok(found[0].message.includes('should not define duration in chaos when using Workflow, use Template#Deadline instead.'), found[0].message);
+  });
+
+  test('an embedded spec gets the schema and webhook rules, with positions inside the template', () => {
+    const found = validateStressChaos(workflow(['        mode: one', '        selector: {}', '        stressors:', '          memory: {workers: 1, size: 256Mi, vm: 1}']));
+    assert.deepEqual(found.map(brief), ['error unknown-field@13:44', 'error size-kubernetes-quantity@13:37']);
+  });
+
+  test('a Schedule of StressChaos without duration warns at the embedded spec', () => {
+    const text = [
+      'apiVersion: chaos-mesh.org/v1alpha1',
+      'kind: Schedule',
+      'metadata: {name: nightly}',
+      'spec:',
+      '  schedule: "@every 1h"',
+      '  type: StressChaos',
+      '  stressChaos:',
+      '    mode: one',
+      '    selector: {}',
+      '    stressors:',
+      '      memory: {workers: 1, size: 256MiB}',
+    ].join('\n');
+    assert.deepEqual(validateStressChaos(text).map(brief), ['warning no-duration@6:2']);
+  });
+
+  test('every emitted code is declared with its severity', () => {
+    const texts = [
+      edit(13, 14, '      size: 256Mi'),
+      edit(14, 15),
+      edit(12, 13, '      workers: 0'),
+      edit(6, 7, '  mode: one', '  value: "2"'),
+    ];
+    for (const t of texts) {
+      for (const d of validateStressChaos(t)) assert.equal(DIAGNOSTIC_CODES[d.code as keyof typeof DIAGNOSTIC_CODES], d.severity, d.code);
+    }
+  });
+});
