@@ -211,7 +211,7 @@ suite('@kubernetes/client-node 1.4.0 against the sandbox', () => {
   test('KubernetesObjectApi: create, read, merge patch, list, delete (resolving the plural by discovery)', async () => {
     const api = k8s.KubernetesObjectApi.makeApiClient(kc);
     const spec = stressChaos('koa-stress');
-    const created = await api.create(spec);
+    const created: import('@kubernetes/client-node').KubernetesObject = await api.create(spec);
     assert.equal(created.metadata!.name, 'koa-stress');
     const read = await api.read<import('@kubernetes/client-node').KubernetesObject>({ apiVersion: spec.apiVersion, kind: spec.kind, metadata: { name: 'koa-stress', namespace: 'shop' } });
     assert.equal(read.metadata!.uid, created.metadata!.uid);
