@@ -1086,35 +1086,40 @@ export class Kubelet implements NodeAgent {
     const nodeCpu = await readNodeCpuNanos();
     const nodeRate = this.cpuRate(`node/${nodeName}`, nodeCpu, new Date(Date.now() - os.uptime() * 1000));
     const podsRoot = await readCgroupFigures(rt.cgroups.root, rt.version);
-    const pods: Record<string, unknown>[] = [];
-    for (const rec of this.pods.values()) {
-      if (rec.nodeName !== nodeName || rec.terminating) continue;
-      const containers: Record<string, unknown>[] = [];
-      let podCpu = 0;
-      let podRate = 0;
-      for (const c of rec.containers) {
-        const s = await this.containerStats(rec, c);
-        if (!s) continue;
-        podCpu += s.cpuNanos;
-        podRate += s.nanoCores;
-        containers.push({
-          name: c.name,
-          startTime: rfc3339(s.inst.startedAt),
-          cpu: { time, usageNanoCores: s.nanoCores, usageCoreNanoSeconds: Math.round(s.cpuNanos) },
-          memory: this.memoryStats(s.mem, time),
-          swap: { time, swapUsageBytes: 0 },
-        });
-      }
-      const podMem = await readCgroupFigures(rt.cgroups.podDir(rec.uid), rt.version);
-      pods.push({
-        podRef: { name: rec.name, namespace: rec.namespace, uid: rec.uid },
-        startTime: rec.startTime,
-        containers,
-        cpu: { time, usageNanoCores: podRate, usageCoreNanoSeconds: Math.round(podCpu) },
-        ...(podMem ? { memory: this.memoryStats(podMem, time) } : {}),
-        swap: { time, swapUsageBytes: 0 },
-      });
-    }
+    const recs = [...this.pods.values()].filter((r) => r.nodeName === nodeName && !r.terminating);
+    const pods = (
+      await Promise.all(
+        recs.map(async (rec) => {
+          const stats = await Promise.all(rec.containers.map((c) => this.containerStats(rec, c)));
+          const containers: Record<string, unknown>[] = [];
+          let podCpu = 0;
+          let podRate = 0;
+          rec.containers.forEach((c, i) => {
+            const s = stats[i];
+            if (!s) return;
+            podCpu += s.cpuNanos;
+            podRate += s.nanoCores;
+            containers.push({
+              name: c.name,
+              startTime: rfc3339(s.inst.startedAt),
+              cpu: { time, usageNanoCores: s.nanoCores, usageCoreNanoSeconds: Math.round(s.cpuNanos) },
+              memory: this.memoryStats(s.mem, time),
+              swap: { time, swapUsageBytes: 0 },
+            });
+          });
+          // the pod cgroup: all its containers (the Summary API's pods[].memory)
+          const podMem = await readCgroupFigures(rt.cgroups.podDir(rec.uid), rt.version);
+          return {
+            podRef: { name: rec.name, namespace: rec.namespace, uid: rec.uid },
+            startTime: rec.startTime,
+            containers,
+            cpu: { time, usageNanoCores: podRate, usageCoreNanoSeconds: Math.round(podCpu) },
+            ...(podMem ? { memory: this.memoryStats(podMem, time) } : {}),
+            swap: { time, swapUsageBytes: 0 },
+          };
+        }),
+      )
+    ).sort((a, b) => `${a.podRef.namespace}/${a.podRef.name}`.localeCompare(`${b.podRef.namespace}/${b.podRef.name}`));
     return {
       node: {
         nodeName,
@@ -1149,13 +1154,14 @@ export class Kubelet implements NodeAgent {
     const recs = [...this.pods.values()]
       .filter((r) => !r.terminating && (namespace === undefined || r.namespace === namespace) && (name === undefined || r.name === name))
       .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
-    for (const rec of recs) {
+    const perPod = await Promise.all(recs.map((rec) => Promise.all(rec.containers.map((c) => this.containerStats(rec, c)))));
+    recs.forEach((rec, i) => {
       const containers: Record<string, unknown>[] = [];
-      for (const c of rec.containers) {
-        const s = await this.containerStats(rec, c);
+      rec.containers.forEach((c, j) => {
+        const s = perPod[i][j];
         if (s) containers.push({ name: c.name, usage: { cpu: `${s.nanoCores}n`, memory: binarySI(s.mem.workingSetBytes) } });
-      }
-      if (!containers.length) continue;
+      });
+      if (!containers.length) return;
       out.push({
         kind: 'PodMetrics',
         apiVersion: 'metrics.k8s.io/v1beta1',
@@ -1164,7 +1170,7 @@ export class Kubelet implements NodeAgent {
         window: '10s',
         containers,
       });
-    }
+    });
     return out;
   }
 
