@@ -64,6 +64,9 @@ export const DIAGNOSTIC_CODES = {
   'value-not-string': 'error',
   'unsupported-value': 'error',
   'out-of-range': 'error',
+  // the API server's object metadata rules
+  'missing-name': 'error',
+  'invalid-name': 'error',
   // Chaos Mesh's validating webhook
   'missing-stressors': 'error',
   'invalid-duration': 'error',
@@ -97,6 +100,8 @@ export const DIAGNOSTIC_CODES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 type Path = (string | number)[];
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Where a StressChaos spec sits and which rules apply to it. */
 interface SpecContext {
@@ -159,6 +164,7 @@ class DocumentValidator {
     if (js.kind === STRESS_CHAOS_KIND) {
       this.dropNulls(js, []);
       for (const v of stressChaosSchemaViolations(js)) this.schemaDiagnostic(v);
+      this.nameDiagnostics(js);
       this.specDiagnostics(js, { kind: 'standalone', specPath: ['spec'] });
     } else if (js.kind === 'Schedule') {
       const spec = isRecord(js.spec) ? js.spec : undefined;
@@ -276,6 +282,38 @@ class DocumentValidator {
       default:
         this.at('wrong-type', `\`${field}\` is invalid (${v.keyword}).`, v.path, 'value');
     }
+  }
+
+  /** The API server's own ObjectMeta rules for a custom resource: a name that is a DNS subdomain. */
+  private nameDiagnostics(js: Record<string, unknown>): void {
+    const metadata = isRecord(js.metadata) ? js.metadata : undefined;
+    const name = metadata?.name;
+    if (name === undefined && metadata?.generateName === undefined) {
+      this.at(
+        'missing-name',
+        'The StressChaos has no `metadata.name`: the API server refuses an object without a name (or `generateName`). (API server: metadata.name: Required value: name or generateName is required)',
+        metadata ? ['metadata'] : ['kind'],
+        'key',
+        ['metadata', 'name'],
+      );
+      return;
+    }
+    if (typeof name !== 'string') return; // a wrong type is already reported by the schema
+    const problems: string[] = [];
+    if (name.length > 253) problems.push('must be no more than 253 characters');
+    if (!DNS_SUBDOMAIN.test(name)) {
+      problems.push(
+        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+      );
+    }
+    if (problems.length === 0) return;
+    const suggestion = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 253);
+    this.at(
+      'invalid-name',
+      `\`${name}\` is not a valid object name: use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit${suggestion && DNS_SUBDOMAIN.test(suggestion) ? ` (e.g. \`${suggestion}\`)` : ''}. (API server: metadata.name: Invalid value: ${JSON.stringify(name)}: ${problems.join(', ')})`,
+      ['metadata', 'name'],
+      'value',
+    );
   }
 
   // -------------------------------------------------------------------------------------------------

@@ -77,6 +77,8 @@ suite('validateStressChaos: one broken field, one error, at the field', () => {
   test('the unbroken base document has no diagnostics at all', () => assert.deepEqual(validateStressChaos(BASE.join('\n')), []));
 
   const table: [string, string, string, number, number][] = [
+    ['name missing (reported at metadata)', edit(3, 4), 'missing-name', 2, 0],
+    ['name not a DNS subdomain', edit(3, 4, '  name: Memory_Pressure'), 'invalid-name', 3, 8],
     ['mode not in the enum', edit(6, 7, '  mode: onee'), 'unsupported-value', 6, 8],
     ['mode missing (reported at spec)', edit(6, 7), 'required-field', 5, 0],
     ['selector missing (reported at spec)', edit(7, 10), 'required-field', 5, 0],
@@ -136,6 +138,16 @@ suite('validateStressChaos: one broken field, one error, at the field', () => {
     assert.equal(
       d.message,
       '`value` must be a string, even for a number: write `value: "2"`. (API server: spec.value: Invalid value: "integer": spec.value in body must be of type string: "integer")',
+    );
+  });
+
+  test('an invalid name quotes the API server and suggests a valid one', () => {
+    const [d] = errors(edit(3, 4, '  name: Memory_Pressure'));
+    assert.equal(
+      d.message,
+      "`Memory_Pressure` is not a valid object name: use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (e.g. `memory-pressure`). " +
+        "(API server: metadata.name: Invalid value: \"Memory_Pressure\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', " +
+        "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*'))",
     );
   });
 
