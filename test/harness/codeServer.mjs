@@ -122,6 +122,7 @@ export function makeProfile(baseDir, settings = {}) {
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'security.workspace.trust.enabled': false,
+    'git.openRepositoryInParentFolders': 'never', // profiles live inside this repository's .vscode-test
     ...settings,
   };
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(all, null, 2));
