@@ -465,7 +465,15 @@ export class Kubelet implements NodeAgent {
       const l = this.memoryLimitOf(c.spec);
       podLimit = l === undefined || podLimit === undefined ? undefined : podLimit + l;
     }
-    await rt.createPod(rec.uid, podLimit || undefined);
+    try {
+      await rt.createPod(rec.uid, podLimit || undefined);
+    } catch (e) {
+      const message = `failed to create pod sandbox: ${(e as Error).message}`;
+      this.recordEvent(rec.pod, undefined, 'Warning', 'FailedCreatePodSandBox', message);
+      for (const c of rec.containers) c.state = { waiting: { reason: 'ContainerCreating', message } };
+      this.markDirty(rec);
+      return;
+    }
     rec.sandboxReady = true;
     this.markDirty(rec);
     for (const c of rec.containers) await this.startContainer(rec, c);
@@ -585,15 +593,26 @@ export class Kubelet implements NodeAgent {
       );
     }
     const argv = resolved.argv.map((a) => expandVars(a, env));
-    const inst = await this.runtime!.startContainer({
-      podUid: rec.uid,
-      argv,
-      env,
-      workingDir: c.spec.workingDir,
-      memoryLimit: this.memoryLimitOf(c.spec),
-      oomScoreAdj: adj,
-      captureOutput: resolved.writesLogs,
-    });
+    let inst: RuntimeContainer;
+    try {
+      inst = await this.runtime!.startContainer({
+        podUid: rec.uid,
+        argv,
+        env,
+        workingDir: c.spec.workingDir,
+        memoryLimit: this.memoryLimitOf(c.spec),
+        oomScoreAdj: adj,
+        captureOutput: resolved.writesLogs,
+      });
+    } catch (e) {
+      // the runtime could not make the container (its cgroup, usually): CreateContainerError, as
+      // the kubelet reports a CRI CreateContainer failure
+      const message = (e as Error).message;
+      c.state = { waiting: { reason: 'CreateContainerError', message } };
+      this.recordEvent(rec.pod, c, 'Warning', 'Failed', `Error: ${message}`);
+      this.markDirty(rec);
+      return;
+    }
     if (rec.terminating || this.stopped) {
       await this.runtime!.stopContainer(inst, 0);
       return;
