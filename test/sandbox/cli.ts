@@ -24,6 +24,7 @@ Options:
   --pods N                   instead of a scenario: N small sandbox/pause pods (benchmarks)
   --nodes M                  nodes for --pods (default: ceil(N/500))
   --port P                   API server port (default: a free one)
+  --instance-name NAME       names this run's cgroup root (pmc-sandbox-NAME; default: pid + random)
   --merge-into-kube-config   also add the sandbox context to ~/.kube/config (removed again on exit)
   --verbose                  print the sandbox's log lines
   -h, --help                 this text
@@ -56,6 +57,12 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--pods': o.pods = int(flag, value()); break;
       case '--nodes': o.nodes = int(flag, value()); break;
       case '--port': o.port = int(flag, value()); break;
+      case '--instance-name': {
+        const v = value();
+        if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v)) throw new UsageError(`--instance-name must be letters, digits, '.', '_' or '-', got ${JSON.stringify(v)}`);
+        o.instanceName = v;
+        break;
+      }
       case '--merge-into-kube-config': o.mergeIntoKubeConfig = true; break;
       case '--verbose': o.verbose = true; break;
       case '-h': case '--help': o.help = true; break;

@@ -1,0 +1,140 @@
+// `npm run sandbox` (tsx test/sandbox/cli.ts) as scripts use it: the kubeconfig goes where
+// --kubeconfig says, `sandbox ready` is printed once the API serves, SIGTERM removes every
+// process and cgroup, and what is missing (root) is said with exit code 2.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { parseArgs } from './cli';
+import { detectCgroupLayout } from './runtime/cgroup';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const CLI = path.join(ROOT, 'test', 'sandbox', 'cli.ts');
+
+/** Every pid in every cgroup.procs under `dir`. */
+function pidsUnder(dir: string): number[] {
+  const pids: number[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else if (e.name === 'cgroup.procs') pids.push(...fs.readFileSync(path.join(d, e.name), 'utf8').split('\n').filter(Boolean).map(Number));
+    }
+  };
+  walk(dir);
+  return pids;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs}ms; stdout: ${out}; stderr: ${err}`)), timeoutMs);
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const line = out.split('\n').find((l) => pattern.test(l));
+      if (line) {
+        clearTimeout(timer);
+        resolve(line);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the CLI exited ${code} before printing ${pattern}; stdout: ${out}; stderr: ${err}`));
+    });
+  });
+}
+
+suite('sandbox CLI', () => {
+  suite('arguments', () => {
+    for (const [argv, message] of [
+      [['--bogus'], 'unknown option --bogus'],
+      [['--pods', 'many'], '--pods needs a whole number, got "many"'],
+      [['--pods', '0'], '--pods must be at least 1'],
+      [['--nodes', '2'], '--nodes only applies with --pods'],
+      [['--pods', '10', '--scenario', 'x.yaml'], '--pods and --scenario cannot be used together'],
+      [['--kubeconfig'], '--kubeconfig needs a value'],
+      [['--instance-name', '../escape'], '--instance-name must be letters, digits, \'.\', \'_\' or \'-\', got "../escape"'],
+    ] as const) {
+      test(`${argv.join(' ')} is refused: ${message}`, () => assert.throws(() => parseArgs([...argv]), { message }));
+    }
+
+    test('--pods 2000 --nodes 4 --port=6443 --kubeconfig=FILE parse', () => {
+      const o = parseArgs(['--pods', '2000', '--nodes', '4', '--port=6443', '--kubeconfig=/tmp/k']);
+      assert.deepEqual({ pods: o.pods, nodes: o.nodes, port: o.port, kubeconfigPath: o.kubeconfigPath, merge: o.mergeIntoKubeConfig }, { pods: 2000, nodes: 4, port: 6443, kubeconfigPath: '/tmp/k', merge: false });
+    });
+
+    test('an unknown option exits 2 with the usage text', () => {
+      const r = spawnSync(TSX, [CLI, '--bogus'], { encoding: 'utf8', cwd: ROOT });
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /^sandbox: unknown option --bogus\n\nUsage: npm run sandbox -- \[options\]/);
+    });
+
+    test('package.json’s sandbox script runs this CLI with tsx', () => {
+      const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+      assert.equal(pkg.scripts.sandbox, 'tsx test/sandbox/cli.ts');
+    });
+  });
+
+  test('without root it exits 2 saying root is needed and how to get it', () => {
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', `HOME=${os.tmpdir()}`, TSX, CLI, '--kubeconfig', path.join(os.tmpdir(), 'pmc-cli-nobody', 'kubeconfig')], { encoding: 'utf8', cwd: ROOT });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^sandbox: the sandbox must run as root .*current uid is 65534.*sudo/m);
+  });
+
+  test('--kubeconfig FILE: "sandbox ready" once serving, the kubeconfig works, SIGTERM leaves no process or cgroup', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmc-cli-test-'));
+    const kubeconfig = path.join(dir, 'nested', 'kubeconfig');
+    const instance = `cli-test-${process.pid}`;
+    const root = path.join(detectCgroupLayout().mountPoint, `pmc-sandbox-${instance}`);
+    const child = spawn(TSX, [CLI, '--kubeconfig', kubeconfig, '--instance-name', instance], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let pids: number[] = [];
+    try {
+      const ready = await waitForLine(child, /sandbox ready/, 60_000);
+      const url = /sandbox ready: (https:\/\/127\.0\.0\.1:\d+)/.exec(ready)?.[1];
+      assert.ok(url, ready);
+      const cfg = YAML.parse(fs.readFileSync(kubeconfig, 'utf8'));
+      assert.equal(cfg['current-context'], 'sandbox');
+      assert.equal(cfg.clusters[0].cluster.server, url);
+      assert.equal(cfg.contexts[0].context.namespace, 'hello-kubernetes');
+      const b64 = (s: string) => Buffer.from(s, 'base64').toString();
+      const body = await new Promise<string>((resolve, reject) => {
+        https.get(`${url}/api/v1/namespaces/hello-kubernetes/pods?labelSelector=app.kubernetes.io%2Fname%3Dhello-kubernetes`, {
+          ca: b64(cfg.clusters[0].cluster['certificate-authority-data']),
+          cert: b64(cfg.users[0].user['client-certificate-data']),
+          key: b64(cfg.users[0].user['client-key-data']),
+        }, (res) => {
+          let t = '';
+          res.on('data', (c: Buffer) => (t += c));
+          res.on('end', () => resolve(t));
+        }).on('error', reject);
+      });
+      assert.deepEqual(JSON.parse(body).items.map((p: { metadata: { name: string } }) => p.metadata.name), ['hello-kubernetes-7c9d8b6f5-x2k4p']);
+      // Wait until the containers' processes exist, then remember them.
+      const deadline = Date.now() + 30_000;
+      while ((pids = pidsUnder(root)).length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      assert.ok(pids.length >= 6, `only ${pids.length} container processes under ${root}`);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      assert.equal(fs.existsSync(root), false, `${root} survived`);
+      assert.deepEqual(pids.filter(alive), []);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
