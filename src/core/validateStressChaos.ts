@@ -486,7 +486,7 @@ class DocumentValidator {
     const flags = goFlagParse(words);
 
     const sizeIsBad = badPaths.has(pathKey(sizePath)) || this.hasErrorAt(sizePath);
-    if (sizeText.length === 0 && memory.size === undefined) {
+    if (sizeText.length === 0 && memory.size === undefined && flags.size === undefined) {
       this.at('memory-without-size', 'The memory stressor has no `size`: memStress then allocates nothing (the CRD\'s "default is the total available memory" is out of date). Add e.g. `size: 256MiB`, the total for all workers.', at, 'key');
     }
     if (flags.error) {
@@ -527,9 +527,13 @@ class DocumentValidator {
     for (const o of flags.overrides) {
       const field = o.flag === 'workers' ? 'workers' : 'size';
       const original = field === 'workers' ? String(workers) : sizeText === '' ? '(none)' : sizeText;
+      // An unbuffered work queue (0) blocks memStress's server forever; a negative one panics.
+      const none = field === 'workers' && Number(o.value) <= 0 ? ', which starts no worker and allocates nothing' : '';
       this.at(
         'options-duplicate-field',
-        `\`${o.word}\` in options overrides \`${field}: ${original}\`: memStress keeps the last value, so it runs with ${field} ${o.value}. Set \`${field}\` instead.`,
+        o.replaces
+          ? `\`${o.word}\` in options overrides \`${field}: ${original}\`: memStress keeps the last value, so it runs with ${field} ${o.value}${none}. Set \`${field}\` instead.`
+          : `\`${o.word}\` in options does the job of the \`size\` field, which Chaos Mesh's webhook would check: write \`size: ${o.value}\` instead.`,
         o.from,
         'value',
       );
@@ -718,7 +722,8 @@ interface FlagParse {
   size?: string;
   sizeFrom?: Path;
   time?: { value: string; from: Path };
-  overrides: { flag: 'workers' | 'size'; word: string; value: string; from: Path }[];
+  /** `--workers`/`--size` given again after the field's own (`replaces`), or only in options (`!replaces`). */
+  overrides: { flag: 'workers' | 'size'; word: string; value: string; from: Path; replaces: boolean }[];
   error?: { message: string; from: Path };
   stoppedAt?: FlagWord;
 }
@@ -791,11 +796,11 @@ function goFlagParse(words: FlagWord[]): FlagParse {
         out.error = { message: `invalid value ${JSON.stringify(value)} for flag -workers: parse error`, from: valueFrom };
         return out;
       }
-      if (sawWorkers) out.overrides.push({ flag: 'workers', word: `${s}${eq > 0 ? '' : ` ${value}`}`, value: String(n), from: w.from });
+      if (sawWorkers) out.overrides.push({ flag: 'workers', word: `${s}${eq > 0 ? '' : ` ${value}`}`, value: String(n), from: w.from, replaces: true });
       sawWorkers = true;
       out.workers = n;
     } else if (name === 'size') {
-      if (sawSize) out.overrides.push({ flag: 'size', word: `${s}${eq > 0 ? '' : ` ${value}`}`, value, from: w.from });
+      if (w.from.includes('options')) out.overrides.push({ flag: 'size', word: `${s}${eq > 0 ? '' : ` ${value}`}`, value, from: w.from, replaces: sawSize });
       sawSize = true;
       out.size = value;
       out.sizeFrom = valueFrom;

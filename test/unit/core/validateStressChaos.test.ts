@@ -182,6 +182,8 @@ suite('validateStressChaos: accepted, but not what it looks like (warnings asser
       edit(14, 14, '      options: ["--workers=2"]'),
       ['warning options-duplicate-field@14:16', 'warning size-split-across-workers@13:12'],
     ],
+    ['size given only in options', edit(13, 14, '      options: ["--size=1GB"]'), ['warning options-duplicate-field@13:16']],
+    ['options setting workers to 0', edit(14, 14, '      options: ["--workers 0"]'), ['warning options-duplicate-field@14:16']],
     ['a --time memStress cannot read', edit(14, 14, '      options: ["--time 10min"]'), ['warning memstress-time-invalid@14:16']],
     ['a non-flag word stops memStress flag parsing', edit(14, 14, '      options: ["now", "--time 1m"]'), ['warning memstress-options-ignored@14:16']],
     ['cpu options overriding workers', edit(14, 14, '    cpu:', '      workers: 1', '      options: ["--cpu 4"]'), ['warning options-duplicate-field@16:16']],
@@ -206,6 +208,14 @@ suite('validateStressChaos: accepted, but not what it looks like (warnings asser
     assert.equal(
       d.message,
       "`50%` is 50% of the NODE's memory (MemTotal in /proc/meminfo), not of the container's limit, split across 2 workers (25% each). If that exceeds the container's limit, the OOM killer steps in.",
+    );
+  });
+
+  test('options setting workers to 0 say nothing is allocated', () => {
+    const [d] = validateStressChaos(edit(14, 14, '      options: ["--workers 0"]'));
+    assert.equal(
+      d.message,
+      '`--workers 0` in options overrides `workers: 1`: memStress keeps the last value, so it runs with workers 0, which starts no worker and allocates nothing. Set `workers` instead.',
     );
   });
 
