@@ -28,10 +28,11 @@ function pidsUnder(dir: string): number[] {
   return pids;
 }
 
+/** A process that still runs: a zombie (dead, waiting for its parent to reap it) does not count. */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
