@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { format } from 'node:util';
 import {
-  ensureCodeServer, launchChromium, makeProfile, repoRoot, startCodeServer, withCleanup, workbenchUrl,
+  ensureCodeServer, launchChromium, makeProfile, repoRoot, startCodeServer, VSCODE_VERSION, withCleanup, workbenchUrl,
 } from './codeServer.mjs';
 
 const RUN_LIMIT_MS = 5 * 60_000;
@@ -41,7 +41,7 @@ async function main() {
     const profile = makeProfile(base);
     const home = path.join(base, 'home'); // no ~/.kube/config: the suites decide which kubeconfig exists
     fs.mkdirSync(home, { recursive: true });
-    const env = { HOME: home, PMC_INTEGRATION_RESULTS: hostResults, KUBECONFIG: undefined };
+    const env = { HOME: home, PMC_INTEGRATION_RESULTS: hostResults, PMC_EXPECTED_VSCODE_VERSION: VSCODE_VERSION, KUBECONFIG: undefined };
 
     const server = await startCodeServer({ profile, logFile: path.join(artifacts, 'logs', 'integration-code-server.log'), env });
     onCleanup(() => server.stop());

@@ -13,7 +13,11 @@ const WORKING_COMMANDS = [
 
 suite('activation and contributions (in VS Code)', () => {
   test('the host is the VS Code the engines floor was chosen for, and the extension loads there', () => {
-    assert.equal(vscode.version, '1.100.3');
+    // The code-server driver names the exact version it serves; a desktop run only needs the floor.
+    const expected = process.env.PMC_EXPECTED_VSCODE_VERSION;
+    if (expected) assert.equal(vscode.version, expected);
+    const [major, minor] = vscode.version.split('.').map(Number);
+    assert.ok(major > 1 || (major === 1 && minor >= 100), `VS Code ${vscode.version} is below the engines floor`);
     assert.equal(manifest().engines.vscode, '^1.100.0');
     assert.ok(vscode.extensions.getExtension(EXTENSION_ID), 'extension under development is loaded');
   });
