@@ -317,6 +317,20 @@ suite('validateStressChaos: documents, syntax errors and embedded specs', () => 
     assert.deepEqual(validateStressChaos(text).map(brief), ['warning no-duration@6:2']);
   });
 
+  test('never throws while typing: every prefix and every one-character deletion of an example', () => {
+    const text = readFileSync(path.join(FIXTURES, 'website__blog__2021-07-01-how-to-efficiently-stress-test-pod-memory__block2__mem-stress.yaml'), 'utf8');
+    const variants = [...Array(text.length + 1).keys()].map((i) => text.slice(0, i));
+    for (let i = 0; i < text.length; i++) variants.push(text.slice(0, i) + text.slice(i + 1));
+    for (const variant of variants) {
+      const lines = variant.split('\n');
+      for (const d of validateStressChaos(variant)) {
+        assert.ok(d.line >= 0 && d.line < lines.length, `line ${d.line} outside the text for ${JSON.stringify(variant)}`);
+        assert.ok(d.column >= 0 && d.column <= lines[d.line].length, `column ${d.column} outside line ${d.line} for ${JSON.stringify(variant)}`);
+        assert.equal(DIAGNOSTIC_CODES[d.code as keyof typeof DIAGNOSTIC_CODES], d.severity, d.code);
+      }
+    }
+  });
+
   test('every emitted code is declared with its severity', () => {
     const texts = [
       edit(13, 14, '      size: 256Mi'),
