@@ -341,6 +341,40 @@ suite('sandbox kubelet (real processes, real cgroups)', function () {
     });
   }
 
+  test('init containers run to completion, one after the other, before the app containers start', async () => {
+    const marker = `/tmp/pmc-kubelet-test-init-${process.pid}`;
+    store.create('pods', pod('init', [{ name: 'app', image: 'busybox', command: ['sh', '-c', `cat ${marker} && exec sleep 600`] }], {
+      initContainers: [
+        { name: 'first', image: 'busybox', command: ['sh', '-c', `sleep 0.3; echo one > ${marker}`] },
+        { name: 'second', image: 'busybox', command: ['sh', '-c', `echo two >> ${marker}`] },
+      ],
+    }));
+    const st = await waitFor('the app running after both init containers', () => (cs('init')?.state.running ? status('init') : undefined));
+    const init = (st as unknown as { initContainerStatuses: ContainerStatus[] }).initContainerStatuses;
+    assert.deepEqual(
+      init.map((c) => [c.name, c.state.terminated?.reason, c.state.terminated?.exitCode, c.restartCount]),
+      [
+        ['first', 'Completed', 0, 0],
+        ['second', 'Completed', 0, 0],
+      ],
+    );
+    assert.deepEqual([cs('init')!.restartCount, kubelet.logs(NS, 'init', 'app', {})], [0, 'one\ntwo\n']);
+    assert.equal(st.conditions.find((c) => c.type === 'Initialized')!.status, 'True');
+    assert.deepEqual(eventsOf('init').filter((e) => e.reason === 'Started').map((e) => e.fieldPath), ['spec.initContainers{first}', 'spec.initContainers{second}', 'spec.containers{app}']);
+    await remove('init');
+  });
+
+  test('a failing init container with restartPolicy Never fails the pod; the app never starts', async () => {
+    store.create('pods', pod('init-fails', [{ name: 'app', image: 'sandbox/pause' }], { restartPolicy: 'Never', initContainers: [{ name: 'setup', image: 'busybox', command: ['sh', '-c', 'exit 4'] }] }));
+    const st = await waitFor('the pod Failed', () => (status('init-fails')?.phase === 'Failed' ? status('init-fails') : undefined));
+    const init = (st as unknown as { initContainerStatuses: ContainerStatus[] }).initContainerStatuses[0];
+    assert.deepEqual([init.state.terminated?.reason, init.state.terminated?.exitCode], ['Error', 4]);
+    const initialized = st.conditions.find((c) => c.type === 'Initialized')!;
+    assert.deepEqual([initialized.status, initialized.reason, initialized.message], ['False', 'ContainersNotInitialized', 'containers with incomplete status: [setup]']);
+    assert.deepEqual(cs('init-fails')!.state, { waiting: { reason: 'PodInitializing' } });
+    store.delete('pods', NS, 'init-fails');
+  });
+
   test('an image the sandbox does not have, without a command, waits in ErrImagePull with a Failed event', async () => {
     store.create('pods', pod('no-image', [{ name: 'app', image: 'nginx:1.27' }]));
     const c = await waitFor('ErrImagePull', () => (cs('no-image')?.state.waiting?.reason === 'ErrImagePull' ? cs('no-image') : undefined));

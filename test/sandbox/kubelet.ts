@@ -106,14 +106,23 @@ class ContainerRecord {
   /** Why the kubelet is stopping the current instance (its own kill is never an OOM kill). */
   killReason: string | undefined;
 
-  constructor(readonly spec: ContainerSpec) {}
+  /** Init container: ran to completion (exit 0). Sidecar: started. Then the pod moves on. */
+  initDone = false;
+  /** Its first start has been queued. */
+  launched = false;
+
+  /** `sidecar` is an init container with `restartPolicy: Always` (it keeps running beside the app). */
+  constructor(
+    readonly spec: ContainerSpec,
+    readonly kind: 'regular' | 'init' | 'sidecar' = 'regular',
+  ) {}
 
   get name(): string {
     return this.spec.name;
   }
 
   get fieldPath(): string {
-    return `spec.containers{${this.spec.name}}`;
+    return this.kind === 'regular' ? `spec.containers{${this.spec.name}}` : `spec.initContainers{${this.spec.name}}`;
   }
 }
 
@@ -126,6 +135,8 @@ interface ConditionState {
 
 class PodRecord {
   readonly containers: ContainerRecord[];
+  readonly initContainers: ContainerRecord[];
+  appLaunched = false;
   readonly conditions = new Map<string, ConditionState>();
   terminating = false;
   sandboxReady = false;
@@ -137,8 +148,10 @@ class PodRecord {
     readonly nodeName: string,
     readonly podIP: string,
   ) {
-    const spec = pod.spec as { containers?: ContainerSpec[] };
+    const spec = pod.spec as { containers?: ContainerSpec[]; initContainers?: (ContainerSpec & { restartPolicy?: string })[] };
     this.containers = (spec.containers ?? []).map((c) => new ContainerRecord(c));
+    this.initContainers = (spec.initContainers ?? []).map((c) => new ContainerRecord(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
+    if (this.initContainers.length) for (const c of this.containers) c.state = { waiting: { reason: 'PodInitializing' } };
     try {
       this.qosClass = podQosClass(pod as unknown as CorePod);
     } catch {
@@ -146,6 +159,10 @@ class PodRecord {
     }
   }
 
+  /** Init containers (sidecars included) then regular ones. */
+  get all(): ContainerRecord[] {
+    return [...this.initContainers, ...this.containers];
+  }
   get uid(): string {
     return this.pod.metadata.uid!;
   }
@@ -459,24 +476,59 @@ export class Kubelet implements NodeAgent {
   private async startPod(rec: PodRecord): Promise<void> {
     if (rec.terminating || this.stopped) return;
     const rt = this.runtime!;
-    // the pod cgroup is limited to the sum of the container limits when every container has one
-    let podLimit: number | undefined = 0;
-    for (const c of rec.containers) {
-      const l = this.memoryLimitOf(c.spec);
-      podLimit = l === undefined || podLimit === undefined ? undefined : podLimit + l;
-    }
+    const podLimit = this.podMemoryLimit(rec);
     try {
       await rt.createPod(rec.uid, podLimit || undefined);
     } catch (e) {
       const message = `failed to create pod sandbox: ${(e as Error).message}`;
       this.recordEvent(rec.pod, undefined, 'Warning', 'FailedCreatePodSandBox', message);
-      for (const c of rec.containers) c.state = { waiting: { reason: 'ContainerCreating', message } };
+      for (const c of rec.all) c.state = { waiting: { reason: 'ContainerCreating', message } };
       this.markDirty(rec);
       return;
     }
     rec.sandboxReady = true;
     this.markDirty(rec);
-    for (const c of rec.containers) await this.startContainer(rec, c);
+    this.advance(rec);
+  }
+
+  /**
+   * The pod cgroup's limit, as the kubelet computes it (resource.PodLimits) when every container has
+   * a memory limit: regular containers and sidecars add up; a plain init container runs alone with
+   * the sidecars started before it, so the pod needs the larger of the two. Undefined otherwise.
+   */
+  private podMemoryLimit(rec: PodRecord): number | undefined {
+    let total = 0;
+    let sidecars = 0;
+    let initPeak = 0;
+    for (const c of rec.all) {
+      const l = this.memoryLimitOf(c.spec);
+      if (l === undefined) return undefined;
+      if (c.kind === 'init') initPeak = Math.max(initPeak, l + sidecars);
+      else {
+        total += l;
+        if (c.kind === 'sidecar') sidecars += l;
+      }
+    }
+    return Math.max(total, initPeak) || undefined;
+  }
+
+  /** Starts what comes next: each init container in turn (the next once it completed, or a sidecar once started), then the app containers. */
+  private advance(rec: PodRecord): void {
+    if (rec.terminating || this.stopped) return;
+    for (const c of rec.initContainers) {
+      if (c.initDone) continue;
+      if (!c.launched) {
+        c.launched = true;
+        this.enqueueStart(() => this.startContainer(rec, c));
+      }
+      return;
+    }
+    if (rec.appLaunched) return;
+    rec.appLaunched = true;
+    for (const c of rec.containers) {
+      c.launched = true;
+      this.enqueueStart(() => this.startContainer(rec, c));
+    }
   }
 
   private memoryLimitOf(spec: ContainerSpec): number | undefined {
@@ -508,7 +560,7 @@ export class Kubelet implements NodeAgent {
           if (value === undefined) return `unsupported fieldRef ${f.fieldRef.fieldPath}`;
           env[v.name] = value;
         } else if (f.resourceFieldRef) {
-          const target = rec.containers.find((x) => x.name === (f.resourceFieldRef!.containerName || c.name)) ?? c;
+          const target = rec.all.find((x) => x.name === (f.resourceFieldRef!.containerName || c.name)) ?? c;
           const [kind, res] = f.resourceFieldRef.resource.split('.');
           const raw = (kind === 'limits' ? target.spec.resources?.limits : target.spec.resources?.requests)?.[res];
           let value: bigint;
@@ -627,6 +679,10 @@ export class Kubelet implements NodeAgent {
     c.ready = c.started && !c.spec.readinessProbe;
     this.markDirty(rec);
     this.startProbes(rec, c, inst);
+    if (c.kind === 'sidecar' && c.started && !c.initDone) {
+      c.initDone = true;
+      this.advance(rec);
+    }
     void inst.exited.then((exit) => this.onContainerExit(rec, c, inst, exit));
   }
 
@@ -652,7 +708,20 @@ export class Kubelet implements NodeAgent {
       return;
     }
     const policy = rec.restartPolicy;
-    const restart = policy === 'Always' || (policy === 'OnFailure' && exit.exitCode !== 0);
+    if (c.kind === 'init' && exit.exitCode === 0) {
+      // an init container that completed is never run again; the pod moves on
+      c.state = { terminated };
+      c.initDone = true;
+      this.markDirty(rec);
+      this.advance(rec);
+      return;
+    }
+    // sidecars always restart; a failed init container restarts unless the pod's policy is Never
+    const restart =
+      c.kind === 'sidecar' ||
+      policy === 'Always' ||
+      (c.kind === 'init' && policy !== 'Never') ||
+      (policy === 'OnFailure' && exit.exitCode !== 0);
     if (!restart) {
       c.state = { terminated };
       this.markDirty(rec);
@@ -698,7 +767,7 @@ export class Kubelet implements NodeAgent {
     rec.terminating = true;
     const run = (async () => {
       await Promise.all(
-        rec.containers.map(async (c) => {
+        rec.all.map(async (c) => {
           c.restartTimer?.cancel();
           for (const t of c.probeTimers) t.cancel();
           c.probeTimers = [];
@@ -723,9 +792,7 @@ export class Kubelet implements NodeAgent {
     if (this.pods.get(rec.uid) === rec) this.pods.delete(rec.uid);
     if (this.byName.get(`${rec.namespace}/${rec.name}`) === rec.uid) this.byName.delete(`${rec.namespace}/${rec.name}`);
     this.dirty.delete(rec);
-    for (const c of rec.containers) {
-      this.cpuSamples.delete(`${rec.uid}/${c.name}`);
-    }
+    for (const key of [...this.cpuSamples.keys()]) if (key.startsWith(`${rec.uid}/`)) this.cpuSamples.delete(key);
   }
 
   // ---------------------------------------------------------------- probes
@@ -798,6 +865,10 @@ export class Kubelet implements NodeAgent {
       c.started = true;
       if (!c.spec.readinessProbe) c.ready = true;
       this.markDirty(rec);
+      if (c.kind === 'sidecar' && !c.initDone) {
+        c.initDone = true;
+        this.advance(rec);
+      }
       return true;
     }
     if (!ok && counters.failure >= t.failure) {
@@ -847,6 +918,12 @@ export class Kubelet implements NodeAgent {
   }
 
   private phaseOf(rec: PodRecord): string {
+    // initializing: Pending, or Failed when an init container failed and the pod never restarts
+    for (const c of rec.initContainers) {
+      if (c.kind !== 'init' || c.initDone) continue;
+      if ('terminated' in c.state && c.state.terminated.exitCode !== 0 && rec.restartPolicy === 'Never') return 'Failed';
+      return 'Pending';
+    }
     let running = 0;
     let waiting = 0;
     let stopped = 0;
@@ -872,10 +949,12 @@ export class Kubelet implements NodeAgent {
 
   private buildStatus(rec: PodRecord): Record<string, unknown> {
     const phase = this.phaseOf(rec);
-    const notReady = rec.containers.filter((c) => !c.ready).map((c) => c.name);
+    const notReady = [...rec.initContainers.filter((c) => c.kind === 'sidecar'), ...rec.containers].filter((c) => !c.ready).map((c) => c.name);
     const terminal = phase === 'Succeeded' || phase === 'Failed';
     this.setCondition(rec, 'PodReadyToStartContainers', rec.sandboxReady && !terminal ? 'True' : 'False');
-    this.setCondition(rec, 'Initialized', 'True');
+    const incomplete = rec.initContainers.filter((c) => !c.initDone).map((c) => c.name);
+    if (incomplete.length) this.setCondition(rec, 'Initialized', 'False', 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`);
+    else this.setCondition(rec, 'Initialized', 'True');
     if (terminal) {
       this.setCondition(rec, 'Ready', 'False', 'PodCompleted');
       this.setCondition(rec, 'ContainersReady', 'False', 'PodCompleted');
@@ -899,7 +978,7 @@ export class Kubelet implements NodeAgent {
         ...(s.message ? { message: s.message } : {}),
       };
     });
-    const containerStatuses = rec.containers.map((c) => ({
+    const toStatus = (c: ContainerRecord) => ({
       name: c.name,
       state: c.state,
       lastState: c.lastState,
@@ -910,7 +989,8 @@ export class Kubelet implements NodeAgent {
       ...(c.containerID ? { containerID: c.containerID } : {}),
       started: c.started && 'running' in c.state,
       ...(c.spec.resources && (c.spec.resources.limits || c.spec.resources.requests) ? { resources: c.spec.resources } : {}),
-    }));
+    });
+    const containerStatuses = rec.containers.map(toStatus);
     return {
       phase,
       conditions,
@@ -918,6 +998,7 @@ export class Kubelet implements NodeAgent {
       hostIPs: [{ ip: '127.0.0.1' }],
       ...(rec.sandboxReady ? { podIP: rec.podIP, podIPs: [{ ip: rec.podIP }] } : {}),
       startTime: rec.startTime,
+      ...(rec.initContainers.length ? { initContainerStatuses: rec.initContainers.map(toStatus) } : {}),
       containerStatuses,
       qosClass: rec.qosClass,
     };
@@ -995,7 +1076,7 @@ export class Kubelet implements NodeAgent {
   }
 
   private findContainer(rec: PodRecord, container: string): ContainerRecord {
-    const c = rec.containers.find((x) => x.name === container);
+    const c = rec.all.find((x) => x.name === container);
     if (!c) throw new ApiError(400, 'BadRequest', `container ${container} is not valid for pod ${rec.name}`);
     return c;
   }
@@ -1044,13 +1125,13 @@ export class Kubelet implements NodeAgent {
   /** The container's current cgroup directory on the host (tests and tools). */
   containerCgroupDir(namespace: string, pod: string, container: string): string | undefined {
     const rec = this.pods.get(this.byName.get(`${namespace}/${pod}`) ?? '');
-    return rec?.containers.find((c) => c.name === container)?.instance?.cgroupDir;
+    return rec?.all.find((c) => c.name === container)?.instance?.cgroupDir;
   }
 
   /** The host pid of the container's main process, or undefined when it is not running. */
   containerPid(namespace: string, pod: string, container: string): number | undefined {
     const rec = this.pods.get(this.byName.get(`${namespace}/${pod}`) ?? '');
-    return rec?.containers.find((c) => c.name === container)?.instance?.main.pid;
+    return rec?.all.find((c) => c.name === container)?.instance?.main.pid;
   }
 
   /** The pod's cgroup directory on the host. */
@@ -1109,11 +1190,11 @@ export class Kubelet implements NodeAgent {
     const pods = (
       await Promise.all(
         recs.map(async (rec) => {
-          const stats = await Promise.all(rec.containers.map((c) => this.containerStats(rec, c)));
+          const stats = await Promise.all(rec.all.map((c) => this.containerStats(rec, c)));
           const containers: Record<string, unknown>[] = [];
           let podCpu = 0;
           let podRate = 0;
-          rec.containers.forEach((c, i) => {
+          rec.all.forEach((c, i) => {
             const s = stats[i];
             if (!s) return;
             podCpu += s.cpuNanos;
@@ -1173,10 +1254,10 @@ export class Kubelet implements NodeAgent {
     const recs = [...this.pods.values()]
       .filter((r) => !r.terminating && (namespace === undefined || r.namespace === namespace) && (name === undefined || r.name === name))
       .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
-    const perPod = await Promise.all(recs.map((rec) => Promise.all(rec.containers.map((c) => this.containerStats(rec, c)))));
+    const perPod = await Promise.all(recs.map((rec) => Promise.all(rec.all.map((c) => this.containerStats(rec, c)))));
     recs.forEach((rec, i) => {
       const containers: Record<string, unknown>[] = [];
-      rec.containers.forEach((c, j) => {
+      rec.all.forEach((c, j) => {
         const s = perPod[i][j];
         if (s) containers.push({ name: c.name, usage: { cpu: `${s.nanoCores}n`, memory: binarySI(s.mem.workingSetBytes) } });
       });
