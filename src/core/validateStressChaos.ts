@@ -94,6 +94,7 @@ export const DIAGNOSTIC_CODES = {
   'memstress-options-ignored': 'warning',
   'memstress-time-invalid': 'warning',
   // hints
+  'invalid-selector': 'warning',
   'value-ignored': 'info',
   'oom-score-adj': 'info',
 } as const;
@@ -350,6 +351,7 @@ class DocumentValidator {
 
     this.durationWarnings(spec, ctx);
     this.modeHints(spec, ctx);
+    if (isRecord(spec.selector) && !badPaths.has(pathKey([...ctx.specPath, 'selector']))) this.selectorDiagnostics(spec.selector, [...ctx.specPath, 'selector']);
     const stressors = isRecord(spec.stressors) ? spec.stressors : undefined;
     const stressng = typeof spec.stressngStressors === 'string' ? spec.stressngStressors : '';
     if (stressng.length > 0) {
@@ -444,6 +446,58 @@ class DocumentValidator {
   private modeHints(spec: Record<string, unknown>, ctx: SpecContext): void {
     if ((spec.mode === 'one' || spec.mode === 'all') && typeof spec.value === 'string' && spec.value !== '') {
       this.at('value-ignored', `\`value\` is ignored with \`mode: ${spec.mode}\`; it only counts for fixed, fixed-percent and random-max-percent.`, [...ctx.specPath, 'value'], 'key');
+    }
+  }
+
+  /**
+   * Selectors Chaos Mesh admits but cannot use: it builds a Kubernetes label selector from
+   * labelSelectors/expressionSelectors and parses podPhaseSelectors as one, when it selects the targets.
+   * A bad one makes every selection fail ("Failed to select targets: …"), so the stress never starts.
+   */
+  private selectorDiagnostics(selector: Record<string, unknown>, at: Path): void {
+    const fails = 'Chaos Mesh accepts it, but selecting the targets then fails, so the stress never starts.';
+    if (isRecord(selector.labelSelectors)) {
+      for (const [key, value] of Object.entries(selector.labelSelectors)) {
+        const keyProblem = labelKeyProblem(key);
+        if (keyProblem) this.at('invalid-selector', `Label key ${JSON.stringify(key)} is not valid: ${keyProblem}. ${fails}`, [...at, 'labelSelectors', key], 'key');
+        else if (typeof value === 'string' && labelValueProblem(value)) {
+          this.at('invalid-selector', `Label value ${JSON.stringify(value)} is not valid: ${labelValueProblem(value)}. ${fails}`, [...at, 'labelSelectors', key], 'value');
+        }
+      }
+    }
+    if (Array.isArray(selector.expressionSelectors)) {
+      selector.expressionSelectors.forEach((req, i) => {
+        if (!isRecord(req) || typeof req.operator !== 'string' || typeof req.key !== 'string') return;
+        const here = [...at, 'expressionSelectors', i];
+        const values = Array.isArray(req.values) ? req.values : [];
+        const keyProblem = labelKeyProblem(req.key);
+        if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(req.operator)) {
+          const guess = closest(req.operator, ['In', 'NotIn', 'Exists', 'DoesNotExist']);
+          this.at('invalid-selector', `${JSON.stringify(req.operator)} is not a label selector operator: use In, NotIn, Exists or DoesNotExist${guess ? ` (did you mean \`${guess}\`?)` : ''}. ${fails}`, [...here, 'operator'], 'value');
+        } else if ((req.operator === 'In' || req.operator === 'NotIn') && values.length === 0) {
+          this.at('invalid-selector', `\`${req.operator}\` needs at least one value in \`values\`. ${fails}`, [...here, 'operator'], 'value');
+        } else if ((req.operator === 'Exists' || req.operator === 'DoesNotExist') && values.length > 0) {
+          this.at('invalid-selector', `\`${req.operator}\` takes no \`values\`; remove them. ${fails}`, [...here, 'values'], 'key');
+        } else if (keyProblem) {
+          this.at('invalid-selector', `Label key ${JSON.stringify(req.key)} is not valid: ${keyProblem}. ${fails}`, [...here, 'key'], 'value');
+        } else {
+          const j = values.findIndex((v) => typeof v === 'string' && labelValueProblem(v) !== undefined);
+          if (j >= 0) this.at('invalid-selector', `Label value ${JSON.stringify(values[j])} is not valid: ${labelValueProblem(values[j] as string)}. ${fails}`, [...here, 'values', j], 'value');
+        }
+      });
+    }
+    if (Array.isArray(selector.podPhaseSelectors)) {
+      selector.podPhaseSelectors.forEach((phase, i) => {
+        if (typeof phase === 'string' && !/^!?(Pending|Running|Succeeded|Failed|Unknown)$/.test(phase.trim())) {
+          const guess = closest(phase.replace(/^!/, ''), ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown']);
+          this.at(
+            'invalid-selector',
+            `${JSON.stringify(phase)} is not a pod phase: use Pending, Running, Succeeded, Failed or Unknown (prefix ! to exclude)${guess ? `; did you mean \`${guess}\`?` : '.'} No pod is ever in that phase, so nothing is selected.`,
+            [...at, 'podPhaseSelectors', i],
+            'value',
+          );
+        }
+      });
     }
   }
 
@@ -823,6 +877,32 @@ function goParseIntBase0(s: string): number | undefined {
   if (m[1] === '-') n = -n;
   if (n > 9223372036854775807n || n < -9223372036854775808n) return undefined;
   return Number(n);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Kubernetes label syntax (apimachinery validation: qualified names and label values).
+
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
+    return 'the prefix before "/" must be a lower-case DNS subdomain';
+  }
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) {
+    return "a label name has at most 63 characters: letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+  }
+  return undefined;
+}
+
+function labelValueProblem(value: string): string | undefined {
+  if (value === '') return undefined;
+  if (value.length > 63 || !LABEL_NAME.test(value)) {
+    return "a label value is empty or has at most 63 characters: letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------

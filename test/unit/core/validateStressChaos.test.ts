@@ -189,6 +189,12 @@ suite('validateStressChaos: accepted, but not what it looks like (warnings asser
     ['cpu options overriding workers', edit(14, 14, '    cpu:', '      workers: 1', '      options: ["--cpu 4"]'), ['warning options-duplicate-field@16:16']],
     ['cpu workers 0', edit(14, 14, '    cpu:', '      workers: 0'), ['warning workers-zero@15:15']],
     ['value with mode one', edit(6, 7, '  mode: one', '  value: "2"'), ['info value-ignored@7:2']],
+    ['a label value with a space', edit(9, 10, '      app: hello world'), ['warning invalid-selector@9:11']],
+    ['a label key with a space', edit(9, 10, '      app name: checkout'), ['warning invalid-selector@9:6']],
+    ['an unknown expression operator', edit(8, 10, '    expressionSelectors:', '      - {key: app, operator: in, values: [checkout]}'), ['warning invalid-selector@9:29']],
+    ['In without values', edit(8, 10, '    expressionSelectors:', '      - {key: app, operator: In}'), ['warning invalid-selector@9:29']],
+    ['Exists with values', edit(8, 10, '    expressionSelectors:', '      - {key: app, operator: Exists, values: [x]}'), ['warning invalid-selector@9:37']],
+    ['a pod phase that does not exist', edit(8, 10, '    podPhaseSelectors: [Running, Ready]'), ['warning invalid-selector@8:33']],
     ['oomScoreAdj -1000', edit(14, 14, '      oomScoreAdj: -1000'), ['info oom-score-adj@14:19']],
   ];
   for (const [name, text, expected] of table) {
@@ -208,6 +214,14 @@ suite('validateStressChaos: accepted, but not what it looks like (warnings asser
     assert.equal(
       d.message,
       "`50%` is 50% of the NODE's memory (MemTotal in /proc/meminfo), not of the container's limit, split across 2 workers (25% each). If that exceeds the container's limit, the OOM killer steps in.",
+    );
+  });
+
+  test('an expression operator in the wrong case gets the right spelling', () => {
+    const [d] = validateStressChaos(edit(8, 10, '    expressionSelectors:', '      - {key: app, operator: in, values: [checkout]}'));
+    assert.equal(
+      d.message,
+      '"in" is not a label selector operator: use In, NotIn, Exists or DoesNotExist (did you mean `In`?). Chaos Mesh accepts it, but selecting the targets then fails, so the stress never starts.',
     );
   });
 
