@@ -13,6 +13,7 @@
 // real cluster.
 import { goParseDuration } from '../../../src/core/stressChaos';
 import type { NodeAgent } from '../contracts';
+import { effectiveOomScoreAdj } from '../runtime/runtime';
 import { ApiError, type KObject, type Store, type StoreEvent } from '../store';
 import { ChaosRecorder, Events, type ChaosEvent } from './recorder';
 import { selectTargets, targetId } from './selector';
@@ -74,6 +75,7 @@ export class ChaosMeshController {
   private unwatch: (() => void) | undefined;
   private readonly queue = new Set<string>();
   private loop: Promise<void> | undefined;
+  private looping = false;
   private stopped = false;
   private readonly lastSeen = new Map<string, KObject>();
   private readonly timers = new Map<string, { at: number; handle: NodeJS.Timeout }>();
@@ -149,7 +151,9 @@ export class ChaosMeshController {
   private enqueue(key: string): void {
     if (this.stopped) return;
     this.queue.add(key);
-    if (this.loop) return;
+    // Writes made while reconciling emit watch events synchronously and land here: they only queue.
+    if (this.looping) return;
+    this.looping = true;
     this.loop = (async () => {
       while (this.queue.size && !this.stopped) {
         const next = this.queue.values().next().value as string;
@@ -163,6 +167,7 @@ export class ChaosMeshController {
         }
         this.schedule(next, result);
       }
+      this.looping = false;
       this.loop = undefined;
     })();
   }
@@ -446,12 +451,12 @@ export class ChaosMeshController {
     const target = { namespace: decoded.namespace, pod: decoded.podName, container: decoded.container };
     const started: Stressors = {};
     try {
-      if (cpu) started.cpu = startStressor(this.node, target, planCpu(cpu));
+      if (cpu) started.cpu = await startStressor(this.node, target, planCpu(cpu, (a) => this.settableOomScoreAdj(a)));
       if (memory) {
         this.memTotal ??= nodeMemTotal();
-        const plan = planMemory(memory, obj.spec?.stressors?.memory?.oomScoreAdj ?? 0, this.memTotal);
+        const plan = planMemory(memory, obj.spec?.stressors?.memory?.oomScoreAdj ?? 0, this.memTotal, (a) => this.settableOomScoreAdj(a));
         if (plan.problem) this.log(`chaos: memStress for ${id} would not allocate: ${plan.problem}`);
-        started.memory = startStressor(this.node, target, plan.argv);
+        started.memory = await startStressor(this.node, target, plan.argv);
       }
     } catch (e) {
       // chaos-daemon would leave an already started CPU stress-ng running here; the sandbox does not
@@ -472,6 +477,12 @@ export class ChaosMeshController {
       void s.proc.exited.then((r) => this.log(`chaos: stressor ${s.proc.pid} for ${id} exited (${r.signal ?? r.code}): ${s.output().trim().split('\n').slice(-3).join(' | ')}`));
     }
     return { phase: PHASE_INJECTED };
+  }
+
+  private settableOomScoreAdj(requested: number): number {
+    const effective = effectiveOomScoreAdj(requested);
+    if (effective !== requested) this.log(`chaos: this host refuses oom_score_adj ${requested} (no CAP_SYS_RESOURCE): the stressor runs with ${effective}`);
+    return effective;
   }
 
   private async recover(obj: StressChaos, id: string, instances: Record<string, StressInstance> | undefined): Promise<{ phase: string; error?: string }> {

@@ -33,6 +33,9 @@
 // is a BestEffort pod. We run every stressor under choom with that effective value (choom sets it before
 // exec, so every child inherits it; writing /proc/<pid>/oom_score_adj after start would race with the
 // first fork). stress-ng for CPU then sets its own (-1000 as root), exactly as it does under chaos-daemon.
+// A host without CAP_SYS_RESOURCE refuses values below the sandbox's own oom_score_adj (choom would then
+// fail and nothing would run): the value is raised to the lowest settable one (the runtime's
+// effectiveOomScoreAdj) and the controller logs it; stress-ng's own -1000 fails the same way there.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -153,8 +156,8 @@ export interface MemoryPlan {
 const exitWith = (message: string, code: number): string[] => ['sh', '-c', `printf '%s\\n' "$1" >&2; exit ${code}`, 'memStress', message];
 
 /** memStress semantics for a normalized memory argument string. */
-export function planMemory(memoryArgs: string, oomScoreAdj: number, memTotal: bigint): MemoryPlan {
-  const choom = ['choom', '-n', String(oomScoreAdj || CHAOS_DAEMON_OOM_SCORE_ADJ), '--'];
+export function planMemory(memoryArgs: string, oomScoreAdj: number, memTotal: bigint, settable: (adj: number) => number = (a) => a): MemoryPlan {
+  const choom = ['choom', '-n', String(settable(oomScoreAdj || CHAOS_DAEMON_OOM_SCORE_ADJ)), '--'];
   const flags = parseMemStressFlags(goFields(memoryArgs));
   if ('error' in flags) return { argv: [...choom, ...exitWith(flags.error, flags.error === 'flag: help requested' ? 0 : 2)], bytesPerWorker: 0n, workers: 0, problem: flags.error };
   const { workers } = flags;
@@ -192,8 +195,8 @@ export function planMemory(memoryArgs: string, oomScoreAdj: number, memTotal: bi
 }
 
 /** The CPU stressor's argv: chaos-daemon's `stress-ng <args>`, run with chaos-daemon's oom_score_adj. */
-export function planCpu(cpuArgs: string): string[] {
-  return ['choom', '-n', String(CHAOS_DAEMON_OOM_SCORE_ADJ), '--', 'stress-ng', ...goFields(cpuArgs)];
+export function planCpu(cpuArgs: string, settable: (adj: number) => number = (a) => a): string[] {
+  return ['choom', '-n', String(settable(CHAOS_DAEMON_OOM_SCORE_ADJ)), '--', 'stress-ng', ...goFields(cpuArgs)];
 }
 
 export interface RunningStressor {
@@ -203,9 +206,30 @@ export interface RunningStressor {
   output: () => string;
 }
 
-/** Starts a stressor in the target container (chaos-daemon ExecStressors). */
-export function startStressor(node: NodeAgent, target: Target, argv: string[]): RunningStressor {
+/**
+ * Starts a stressor in the target container (chaos-daemon ExecStressors) and returns once it runs in
+ * the container's cgroup: chaos-daemon attaches the paused process to the cgroup and resumes it before
+ * answering, so an Injected record always has its stressor charged to the target. The node's spawn
+ * shim joins the cgroup and then execs the stressor; we wait for that exec (the shim's command line
+ * is gone), or for the process to end.
+ */
+export async function startStressor(node: NodeAgent, target: Target, argv: string[]): Promise<RunningStressor> {
   const proc = node.spawnInContainer(target.namespace, target.pod, target.container, argv);
+  let ended = false;
+  void proc.exited.then(() => {
+    ended = true;
+  });
+  const deadline = Date.now() + 10_000;
+  while (!ended && Date.now() < deadline) {
+    let cmd = '';
+    try {
+      cmd = readFileSync(`/proc/${proc.pid}/cmdline`, 'utf8');
+    } catch {
+      break;
+    }
+    if (cmd !== '' && !cmd.includes('cgroup.procs')) break;
+    await sleep(2);
+  }
   let tail = '';
   const keep = (chunk: Buffer | string): void => {
     tail = (tail + chunk.toString()).slice(-4096);

@@ -13,7 +13,13 @@ export interface PodOptions {
   containers?: string[];
   nodeName?: string;
   image?: string;
+  /** The app's port. Pod IPs are handed out from the same range by every sandbox on the machine, so
+   *  tests running beside other sandboxes use a port of their own to avoid EADDRINUSE. */
+  port?: number;
 }
+
+/** A port unlikely to be used by another sandbox run on this machine. */
+export const testPort = (): number => 20000 + (process.pid % 20000);
 
 /** A hello-kubernetes pod (the default scenario's app) with the given shape. */
 export function helloPod(namespace: string, name: string, o: PodOptions = {}): KObject {
@@ -28,11 +34,11 @@ export function helloPod(namespace: string, name: string, o: PodOptions = {}): K
       containers: names.map((c, i) => ({
         name: c,
         image: o.image ?? (i === 0 ? 'sandbox/hello-kubernetes' : 'sandbox/pause'),
-        ports: i === 0 ? [{ containerPort: 8080 }] : undefined,
+        ports: i === 0 ? [{ containerPort: o.port ?? testPort() }] : undefined,
         env: i === 0 ? [{ name: 'HOLD_MEMORY', value: o.holdMemory ?? '32Mi' }] : undefined,
         resources: { requests: o.requests ?? { memory: '200Mi' }, limits: o.limits ?? { memory: '500Mi' } },
         ...(o.liveness && i === 0
-          ? { livenessProbe: { httpGet: { path: '/healthz', port: 8080 }, ...o.liveness } }
+          ? { livenessProbe: { httpGet: { path: '/healthz', port: o.port ?? testPort() }, ...o.liveness } }
           : {}),
       })),
     },
