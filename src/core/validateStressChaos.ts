@@ -912,8 +912,12 @@ function requiredHint(path: Path): string {
   const name = path[path.length - 1];
   const parent = path[path.length - 2];
   if (name === 'spec') return 'It holds mode, selector and stressors. ';
-  if (name === 'mode') return 'It says how many of the selected pods get the stress: one, all, fixed, fixed-percent or random-max-percent. ';
-  if (name === 'selector') return 'It picks the target pods; `selector: {}` targets every pod of the object\'s namespace. ';
+  if (name === 'mode') {
+    return 'It says how many of the selected pods get the stress: one, all, fixed, fixed-percent or random-max-percent. (Where Chaos Mesh\'s mutating webhook runs first, it writes `mode: ""`, which the API server then refuses as an unsupported value.) ';
+  }
+  if (name === 'selector') {
+    return 'It picks the target pods. (Where Chaos Mesh\'s mutating webhook runs first, it fills in a selector for the object\'s namespace instead, so EVERY pod of that namespace becomes a target.) ';
+  }
   if (name === 'workers' && parent === 'memory') {
     return 'It is the number of memStress processes that share `size`. (Where Chaos Mesh\'s mutating webhook runs first, it fills in `workers: 0` instead, and nothing runs.) ';
   }
