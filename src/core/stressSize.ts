@@ -401,6 +401,8 @@ function decimalExact(digits: string, dotPos: number, exp10: number): { num: big
   const num0 = BigInt(digits.length === 0 ? '0' : digits);
   const exp = exp10 - (digits.length - dotPos);
   if (num0 === 0n) return { num: 0n, den: 1n };
+  // Far below a byte even times the largest unit (and below float64's smallest value): exactly 0 bytes here.
+  if (exp + digits.length < -400) return { num: 0n, den: 1n };
   if (exp >= 0) return { num: num0 * 10n ** BigInt(exp), den: 1n };
   return { num: num0, den: 10n ** BigInt(-exp) };
 }
