@@ -327,7 +327,14 @@ class DocumentValidator {
 
     // Chaos Mesh's validating webhook (the same rules for embedded specs).
     const seen = new Set<string>();
-    for (const e of specWebhookErrors(spec, { goPrefix: 'Spec', jsonPrefix: ctx.specPath })) {
+    // The webhook sees the object after Chaos Mesh's mutating webhook defaulted selector.namespaces: to the
+    // object's namespace, or to "" for a spec embedded in a Schedule/Workflow (EmbedChaos.Validate builds a
+    // namespace-less object). Without metadata.namespace the namespace comes from the kubectl context,
+    // which is unknown here, so the spec is shown as written.
+    const metadata = isRecord(root.metadata) ? root.metadata : {};
+    const namespace = ctx.kind === 'standalone' ? (typeof metadata.namespace === 'string' ? metadata.namespace : undefined) : '';
+    const webhookSpec = namespace === undefined ? spec : withDefaultNamespace(spec, namespace);
+    for (const e of specWebhookErrors(webhookSpec, { goPrefix: 'Spec', jsonPrefix: ctx.specPath })) {
       const key = `${pathKey(e.path)}|${e.detail}`;
       if (seen.has(key)) continue; // PodSelector.Validate runs twice on the same JSON field
       seen.add(key);
@@ -877,6 +884,12 @@ function goParseIntBase0(s: string): number | undefined {
   if (m[1] === '-') n = -n;
   if (n > 9223372036854775807n || n < -9223372036854775808n) return undefined;
   return Number(n);
+}
+
+function withDefaultNamespace(spec: Record<string, unknown>, namespace: string): Record<string, unknown> {
+  const selector = isRecord(spec.selector) ? spec.selector : {};
+  if (Array.isArray(selector.namespaces) && selector.namespaces.length > 0) return spec;
+  return { ...spec, selector: { ...selector, namespaces: [namespace] } };
 }
 
 // ---------------------------------------------------------------------------------------------------

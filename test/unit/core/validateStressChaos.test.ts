@@ -133,6 +133,43 @@ suite('validateStressChaos: one broken field, one error, at the field', () => {
     assert.ok(d.message.endsWith('(webhook: Spec.Duration: Invalid value: "2d": parse duration field error: time: unknown unit "d" in duration "2d")'), d.message);
   });
 
+  test('missing stressors quotes the webhook with the spec as it sees it (namespaces defaulted)', () => {
+    const [d] = errors(edit(10, 14));
+    assert.equal(
+      d.message,
+      'No stressors: add `stressors.memory` (memStress) and/or `stressors.cpu` (stress-ng). Chaos Mesh refuses a StressChaos without them. ' +
+        '(webhook: Spec: Invalid value: {"selector":{"namespaces":["shop"],"labelSelectors":{"app":"checkout"}},"mode":"one","duration":"5m"}: missing stressors)',
+    );
+  });
+
+  test('a size memStress cannot read names the failure and the spelling to use', () => {
+    const [d] = errors(edit(13, 14, '      size: "1e3"'));
+    assert.equal(d.message, 'Chaos Mesh accepts "1e3", but memStress cannot read it (unhandled size name: e3) and allocates nothing. Write `1000`.');
+  });
+
+  test('a size with a space says what memStress really receives', () => {
+    const [d] = errors(edit(13, 14, '      size: 256 MB'));
+    assert.equal(
+      d.message,
+      'Chaos Mesh accepts "256 MB", but it splits the memStress arguments on spaces: memStress receives `--size 256` and reads 256 bytes; `MB` and every option after it are ignored. Write `256MB`.',
+    );
+  });
+
+  test('a stress-ng flag in memory options says memStress exits', () => {
+    const [d] = errors(edit(14, 14, '      options: ["--vm-bytes 1G"]'));
+    assert.equal(
+      d.message,
+      'memStress exits at start (flag provided but not defined: -vm-bytes), so nothing is allocated while the experiment reports Injected. ' +
+        'Memory `options` are memStress flags, not stress-ng ones: memStress knows only --size, --workers and --time.',
+    );
+  });
+
+  test('a missing selector says what Chaos Mesh does instead', () => {
+    const [d] = errors(edit(7, 10));
+    assert.ok(d.message.includes('so EVERY pod of that namespace becomes a target'), d.message);
+    assert.ok(d.message.endsWith('(API server: spec.selector: Required value)'), d.message);
+  });
+
   test('a number in value says to quote it', () => {
     const [d] = errors(edit(6, 7, '  mode: fixed', '  value: 2'));
     assert.equal(
