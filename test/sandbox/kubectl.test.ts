@@ -152,6 +152,11 @@ suite('kubectl against the sandbox', function () {
         assert.equal(r.stdout.trim(), '12');
       });
 
+      test('logs prints the container’s stdout', async () => {
+        const out = await ok(k, ['logs', BURSTABLE]);
+        assert.match(out, /^hello-kubernetes listening on 127\.\d+\.\d+\.\d+:8080, holding 67108864 bytes$/m);
+      });
+
       test('get events lists the kubelet’s events for the pods', async () => {
         const out = (await ok(k, ['get', 'events', '-n', NS])).trimEnd().split('\n');
         assert.deepEqual(columns(out[0]), ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
@@ -240,8 +245,13 @@ suite('kubectl against the sandbox', function () {
       // main process die and restarts the container.
       await ok(newest, ['exec', UNPROBED, '--', 'sh', '-c',
         `for p in $(cat ${sandbox.kubelet.cgroupVersion === 2 ? '/sys/fs/cgroup/cgroup.procs' : '/sys/fs/cgroup/memory/cgroup.procs'}); do [ "$p" = "$$" ] || kill -9 "$p" 2>/dev/null; done; true`]);
-      const line = await Promise.race([sawRestart, new Promise<string>((_, reject) => setTimeout(() => reject(new Error(`no restart seen: ${out}`)), 60_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const line = await Promise.race([sawRestart, new Promise<string>((_, reject) => (timer = setTimeout(() => reject(new Error(`no restart seen: ${out}`)), 60_000)))])
+        .finally(() => clearTimeout(timer));
       assert.match(line, new RegExp(`^${UNPROBED}\\s+[01]/1\\s+\\S+\\s+1 \\(\\d+s ago\\)\\s+\\S+$`));
+      // The killed instance's log is still there as the previous one.
+      const previous = await ok(newest, ['logs', UNPROBED, '--previous']);
+      assert.match(previous, /^hello-kubernetes listening on /m);
     } finally {
       watcher.kill();
     }
