@@ -83,7 +83,7 @@ suite('StressChaos YAML in the editor, as a person types it (Chromium)', () => {
     await page.keyboard.press('End');
     await page.keyboard.press('Control+Shift+ArrowLeft');
     await page.keyboard.type('256Mi');
-    await page.waitForFunction(() => [...document.querySelectorAll('.editor-instance .view-line span span')].some((s) => s.textContent === '256Mi'));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.editor-instance .view-line span span')).some((s) => s.textContent === '256Mi'));
     assert.equal(await tokenColor('256Mi'), 'rgb(205, 49, 49)'); // `invalid` in Light Modern (#cd3131)
     await screenshot('stresschaos-size-256Mi-flagged');
   });
