@@ -8,7 +8,8 @@
 //
 // One machine, many nodes: every Node object is this host (same capacity, same node figures);
 // pods are assigned to a node by spec.nodeName or round-robin, which only decides where they are
-// listed. Each pod gets its own loopback IP (127.1.x.y) because all pods share the host network.
+// listed. Each pod gets its own loopback IP (127.n.x.y, n leased per sandbox: 1 for the first one
+// running on the host) because all pods share the host network.
 import { readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { containerOomScoreAdj, podQosClass } from '../../src/core/qos';
@@ -23,6 +24,7 @@ import { detectCgroupLayout } from './runtime/cgroup';
 import { SandboxRuntime, effectiveOomScoreAdj, type ContainerExit, type RuntimeContainer } from './runtime/runtime';
 import type { ContainerLog } from './runtime/logs';
 import { TimerQueue, type TimerHandle } from './runtime/timers';
+import { LoopbackLease } from './runtime/network';
 import { probeTiming, runProbe, type ProbeSpec } from './runtime/probes';
 import { readCgroupCpuNanos, readCgroupFigures, readMeminfo, readNodeCpuNanos, readNodeMemory, type MemoryFigures } from './runtime/stats';
 
@@ -240,6 +242,7 @@ export class Kubelet implements NodeAgent {
   private lastEventNanos = 0n;
   private readonly layoutVersion: 1 | 2;
   private warnedOomScoreAdj = false;
+  private lease: LoopbackLease | undefined;
 
   constructor(
     private readonly store: Store,
@@ -269,6 +272,7 @@ export class Kubelet implements NodeAgent {
     const layout = detectCgroupLayout();
     this.runtime = new SandboxRuntime(this.options.instanceName, layout);
     await this.runtime.init(this.log);
+    this.lease = LoopbackLease.acquire(this.options.instanceName);
     const meminfo = await readMeminfo();
     this.memoryCapacity = BigInt(meminfo.get('MemTotal') ?? 0);
     this.registerNodes();
@@ -288,6 +292,7 @@ export class Kubelet implements NodeAgent {
     for (const p of this.pods.values()) p.terminating = true;
     await Promise.allSettled([...this.inflight]);
     await this.runtime?.destroy();
+    this.lease?.release();
   }
 
   // ---------------------------------------------------------------- nodes
@@ -445,8 +450,7 @@ export class Kubelet implements NodeAgent {
   }
 
   private allocateIp(): string {
-    const n = this.nextIp++;
-    return `127.1.${Math.floor(n / 254) % 256}.${(n % 254) + 1}`;
+    return this.lease!.podIp(this.nextIp++);
   }
 
   private enqueueStart(task: () => Promise<void>): void {

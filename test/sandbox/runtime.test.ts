@@ -10,6 +10,7 @@ import { readCgroupFigures } from './runtime/stats';
 import { checkPrerequisites } from './runtime/prerequisites';
 import { SandboxPrerequisiteError } from './runtime/errors';
 import { resolveCommand } from './images';
+import { LoopbackLease } from './runtime/network';
 import type { ContainerProcess } from './contracts';
 
 const MiB = 1024 * 1024;
@@ -249,6 +250,32 @@ suite('sandbox runtime (real cgroups and processes)', () => {
     assert.equal(existsSync(other.cgroups.root), false);
     assert.equal(existsSync(`/run/pmc-sandbox/pmc-sandbox-rt-test-destroy-${process.pid}.json`), false);
     assert.deepEqual([...pids, exec.pid].filter(alive), []);
+  });
+});
+
+suite('sandbox loopback ranges', () => {
+  test('sandboxes running at once lease different 127.n.0.0/16 ranges; a dead owner\'s range is taken over; release frees it', () => {
+    const a = LoopbackLease.acquire('lease-a');
+    const b = LoopbackLease.acquire('lease-b');
+    try {
+      assert.notEqual(a.octet, b.octet);
+      assert.deepEqual([b.podIp(0), b.podIp(253), b.podIp(254)], [`127.${b.octet}.0.1`, `127.${b.octet}.0.254`, `127.${b.octet}.1.1`]);
+      const file = `/run/pmc-sandbox/net-127.${b.octet}.json`;
+      b.release();
+      assert.equal(existsSync(file), false);
+      // a crashed sandbox left its lease: the next one takes the range over
+      writeFileSync(file, JSON.stringify({ pid: spawnSync('true').pid, startTime: '1', instanceName: 'crashed' }));
+      const c = LoopbackLease.acquire('lease-c');
+      try {
+        assert.equal(c.octet, b.octet);
+        assert.equal(JSON.parse(readFileSync(file, 'utf8')).instanceName, 'lease-c');
+      } finally {
+        c.release();
+      }
+    } finally {
+      a.release();
+      b.release();
+    }
   });
 });
 

@@ -49,7 +49,7 @@ function readMountInfo(): MountInfo[] {
 export function detectCgroupLayout(mounts: MountInfo[] = readMountInfo()): CgroupLayout {
   for (const m of mounts) {
     if (m.fsType !== 'cgroup2') continue;
-    let controllers = '';
+    let controllers: string;
     try {
       controllers = readFileSync(path.join(m.mountPoint, 'cgroup.controllers'), 'utf8');
     } catch {
@@ -66,7 +66,7 @@ export function detectCgroupLayout(mounts: MountInfo[] = readMountInfo()): Cgrou
   );
 }
 
-const OWNER_DIR = '/run/pmc-sandbox';
+export const OWNER_DIR = '/run/pmc-sandbox';
 const ROOT_PREFIX = 'pmc-sandbox-';
 
 interface OwnerRecord {
@@ -77,7 +77,7 @@ interface OwnerRecord {
   created: string;
 }
 
-function processStartTime(pid: number): string | undefined {
+export function processStartTime(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // the command name (field 2) may hold spaces and parentheses: split after its closing paren
@@ -87,7 +87,7 @@ function processStartTime(pid: number): string | undefined {
   }
 }
 
-function ownerAlive(rec: OwnerRecord | undefined): boolean {
+export function ownerAlive(rec: { pid: number; startTime: string } | undefined): boolean {
   return !!rec && processStartTime(rec.pid) === rec.startTime;
 }
 
@@ -122,7 +122,7 @@ export async function destroyCgroupTree(dir: string, timeoutMs = 10000): Promise
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return;
       // EBUSY: a task is still exiting; kill again and retry
-      if (Date.now() > deadline) throw new Error(`cannot remove cgroup ${dir}: ${(e as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`cannot remove cgroup ${dir}: ${(e as Error).message}`, { cause: e });
       await emptyCgroup(dir, timeoutMs);
       await sleep(20);
     }

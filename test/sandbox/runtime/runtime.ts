@@ -127,7 +127,7 @@ export class SandboxRuntime {
       log.attach(main.stdout, 'stdout');
       log.attach(main.stderr, 'stderr');
     }
-    let container!: RuntimeContainer;
+    const holder: { container?: RuntimeContainer } = {};
     const exited = main.exited.then(async ({ code, signal }) => {
       const finishedAt = new Date();
       const oomKills = await this.cgroups.oomKillCount(dir);
@@ -138,13 +138,14 @@ export class SandboxRuntime {
       // OOMKilled only when the kernel's counter moved and the runtime did not send the kill itself:
       // exit 137 alone is not proof (liveness kills and `kill -9` give it too).
       const reason: ContainerExit['reason'] =
-        signal === 'SIGKILL' && oomKills > 0 && !container.stopRequested ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
+        signal === 'SIGKILL' && oomKills > 0 && !holder.container!.stopRequested ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
       const exit: ContainerExit = { exitCode, signal, reason, finishedAt, oomKills };
-      container.exit = exit;
-      this.containers.delete(container);
+      holder.container!.exit = exit;
+      this.containers.delete(holder.container!);
       return exit;
     });
-    container = new RuntimeContainer(id, o.podUid, dir, main, log, new Date(), o.oomScoreAdj, env, exited);
+    const container = new RuntimeContainer(id, o.podUid, dir, main, log, new Date(), o.oomScoreAdj, env, exited);
+    holder.container = container;
     this.containers.add(container);
     // like `runc start`, return once the process runs inside the container (exec can enter it);
     // a shim failure shows up as the instance's exit (status 125)
