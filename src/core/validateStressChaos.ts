@@ -93,6 +93,7 @@ export const DIAGNOSTIC_CODES = {
   'options-duplicate-field': 'warning',
   'memstress-options-ignored': 'warning',
   'memstress-time-invalid': 'warning',
+  'memstress-client-flag': 'warning',
   // hints
   'invalid-selector': 'warning',
   'value-ignored': 'info',
@@ -607,6 +608,14 @@ class DocumentValidator {
         'value',
       );
     }
+    if (flags.client) {
+      this.at(
+        'memstress-client-flag',
+        '`--client` is memStress\'s internal flag for its worker processes: memStress then runs as a single worker that maps size/workers once and is never respawned, instead of starting `workers` of them. Remove it.',
+        flags.client,
+        'value',
+      );
+    }
     if (flags.time !== undefined && 'error' in goParseDuration(flags.time.value)) {
       this.at(
         'memstress-time-invalid',
@@ -783,6 +792,8 @@ interface FlagParse {
   size?: string;
   sizeFrom?: Path;
   time?: { value: string; from: Path };
+  /** Where `-client` was given (memStress's internal flag for its worker processes). */
+  client?: Path;
   /** `--workers`/`--size` given again after the field's own (`replaces`), or only in options (`!replaces`). */
   overrides: { flag: 'workers' | 'size'; word: string; value: string; from: Path; replaces: boolean }[];
   error?: { message: string; from: Path };
@@ -838,6 +849,8 @@ function goFlagParse(words: FlagWord[]): FlagParse {
         out.error = { message: `invalid boolean value ${JSON.stringify(value)} for -client: parse error`, from: w.from };
         return out;
       }
+      if (!hasValue || /^(1|t|T|TRUE|true|True)$/.test(value)) out.client = w.from;
+      else out.client = undefined;
       continue;
     }
     let valueFrom = w.from;

@@ -221,6 +221,7 @@ suite('validateStressChaos: accepted, but not what it looks like (warnings asser
     ],
     ['size given only in options', edit(13, 14, '      options: ["--size=1GB"]'), ['warning options-duplicate-field@13:16']],
     ['options setting workers to 0', edit(14, 14, '      options: ["--workers 0"]'), ['warning options-duplicate-field@14:16']],
+    ['memStress\'s internal --client flag', edit(14, 14, '      options: ["--client"]'), ['warning memstress-client-flag@14:16']],
     ['a --time memStress cannot read', edit(14, 14, '      options: ["--time 10min"]'), ['warning memstress-time-invalid@14:16']],
     ['a non-flag word stops memStress flag parsing', edit(14, 14, '      options: ["now", "--time 1m"]'), ['warning memstress-options-ignored@14:16']],
     ['cpu options overriding workers', edit(14, 14, '    cpu:', '      workers: 1', '      options: ["--cpu 4"]'), ['warning options-duplicate-field@16:16']],
