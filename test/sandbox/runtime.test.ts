@@ -1,11 +1,12 @@
 // The sandbox's container runtime against the real kernel: real memory cgroups, real processes,
 // real OOM kills. Needs root, stress-ng and util-linux (the sandbox's own prerequisites).
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { SandboxRuntime, type RuntimeContainer } from './runtime/runtime';
-import { detectCgroupLayout } from './runtime/cgroup';
+import { detectCgroupLayout, parseMountInfo } from './runtime/cgroup';
 import { readCgroupFigures } from './runtime/stats';
 import { checkPrerequisites } from './runtime/prerequisites';
 import { SandboxPrerequisiteError } from './runtime/errors';
@@ -251,6 +252,57 @@ suite('sandbox runtime (real cgroups and processes)', () => {
     assert.equal(existsSync(`/run/pmc-sandbox/pmc-sandbox-rt-test-destroy-${process.pid}.json`), false);
     assert.deepEqual([...pids, exec.pid].filter(alive), []);
   });
+});
+
+suite('sandbox cgroup layout detection', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'pmc-layout-'));
+  const cg2 = (name: string, controllers: string) => {
+    mkdirSync(path.join(tmp, name), { recursive: true });
+    writeFileSync(path.join(tmp, name, 'cgroup.controllers'), controllers);
+    return path.join(tmp, name);
+  };
+  const unifiedNoMemory = cg2('unified-no-memory', 'cpu io pids\n');
+  const unifiedMemory = cg2('unified-memory', 'cpuset cpu io memory hugetlb pids rdma misc\n');
+  // mountinfo lines as this kernel prints them (a hybrid host like this one, and a unified one)
+  const line = (id: number, mountPoint: string, fs: string, superOptions: string) =>
+    `${id} 23 0:${id} / ${mountPoint} rw,nosuid,nodev,noexec,relatime shared:${id} - ${fs} ${fs === 'tmpfs' ? 'tmpfs' : 'cgroup'} ${superOptions}`;
+  const cases: { name: string; lines: string[]; expect: { version: 1 | 2; mountPoint: string; containerView: string } | RegExp }[] = [
+    {
+      name: 'hybrid host, memory on v1 (this machine): v1 at the memory hierarchy',
+      lines: [line(31, '/sys/fs/cgroup', 'tmpfs', 'rw,mode=755'), line(35, '/sys/fs/cgroup/memory', 'cgroup', 'rw,memory'), line(40, unifiedNoMemory, 'cgroup2', 'rw')],
+      expect: { version: 1, mountPoint: '/sys/fs/cgroup/memory', containerView: '/sys/fs/cgroup/memory' },
+    },
+    {
+      name: 'unified host with the memory controller: v2',
+      lines: [line(30, unifiedMemory, 'cgroup2', 'rw,nsdelegate,memory_recursiveprot')],
+      expect: { version: 2, mountPoint: unifiedMemory, containerView: '/sys/fs/cgroup' },
+    },
+    {
+      name: 'both offer memory (memory moved to v2): v2 wins',
+      lines: [line(35, '/sys/fs/cgroup/memory', 'cgroup', 'rw,memory'), line(40, unifiedMemory, 'cgroup2', 'rw')],
+      expect: { version: 2, mountPoint: unifiedMemory, containerView: '/sys/fs/cgroup' },
+    },
+    {
+      name: 'a mount point with a space is unescaped (\\040)',
+      lines: [line(35, '/sys/fs/cgroup/mem\\040ory', 'cgroup', 'rw,memory')],
+      expect: { version: 1, mountPoint: '/sys/fs/cgroup/mem ory', containerView: '/sys/fs/cgroup/memory' },
+    },
+    {
+      name: 'no memory controller anywhere: SandboxPrerequisiteError',
+      lines: [line(31, '/sys/fs/cgroup', 'tmpfs', 'rw'), line(32, '/sys/fs/cgroup/cpu', 'cgroup', 'rw,cpu'), line(40, unifiedNoMemory, 'cgroup2', 'rw')],
+      expect: /^no cgroup memory controller is mounted: the sandbox needs either cgroup v2 with the memory controller/,
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const mounts = parseMountInfo(c.lines.join('\n'));
+      if (c.expect instanceof RegExp) {
+        const re = c.expect;
+        assert.throws(() => detectCgroupLayout(mounts), (e: unknown) => e instanceof SandboxPrerequisiteError && re.test(e.message));
+      } else assert.deepEqual(detectCgroupLayout(mounts), c.expect);
+    });
+  }
+  suiteTeardown(() => rmSync(tmp, { recursive: true, force: true }));
 });
 
 suite('sandbox loopback ranges', () => {

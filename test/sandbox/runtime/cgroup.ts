@@ -22,15 +22,16 @@ export interface CgroupLayout {
   containerView: string;
 }
 
-interface MountInfo {
+export interface MountInfo {
   mountPoint: string;
   fsType: string;
   superOptions: string[];
 }
 
-function readMountInfo(): MountInfo[] {
+/** The mounts of /proc/self/mountinfo (proc(5)): mount point (field 5), fs type and super options after the ` - ` separator. */
+export function parseMountInfo(text: string): MountInfo[] {
   const out: MountInfo[] = [];
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+  for (const line of text.split('\n')) {
     const sep = line.indexOf(' - ');
     if (sep < 0) continue;
     const left = line.slice(0, sep).split(' ');
@@ -40,6 +41,10 @@ function readMountInfo(): MountInfo[] {
     out.push({ mountPoint, fsType: right[0], superOptions: (right[2] ?? '').split(',') });
   }
   return out;
+}
+
+function readMountInfo(): MountInfo[] {
+  return parseMountInfo(readFileSync('/proc/self/mountinfo', 'utf8'));
 }
 
 /**
