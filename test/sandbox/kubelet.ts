@@ -243,6 +243,8 @@ export class Kubelet implements NodeAgent {
   private readonly layoutVersion: 1 | 2;
   private warnedOomScoreAdj = false;
   private lease: LoopbackLease | undefined;
+  private memoryPressure = false;
+  private lastNodeReport = Date.now();
 
   constructor(
     private readonly store: Store,
@@ -371,12 +373,21 @@ export class Kubelet implements NodeAgent {
     }
   }
 
-  /** Every 10 s (the kubelet's housekeeping period): node MemoryPressure from memory.available < 100Mi. */
+  /**
+   * Every 10 s (the kubelet's housekeeping period): node MemoryPressure from memory.available <
+   * 100Mi (the default hard eviction threshold). As the kubelet, the Node status is written when a
+   * condition changes, and otherwise only every 5 minutes (nodeStatusReportFrequency), so node
+   * watches are not flooded.
+   */
   private housekeeping(): void {
     if (this.stopped) return;
     const run = (async () => {
       const mem = await readNodeMemory(this.runtime!.layout.mountPoint, this.runtime!.version);
       const pressure = mem.availableBytes < 100 * 1024 * 1024;
+      const changed = pressure !== this.memoryPressure;
+      if (!changed && Date.now() - this.lastNodeReport < 5 * 60_000) return;
+      this.memoryPressure = pressure;
+      this.lastNodeReport = Date.now();
       const now = rfc3339();
       for (const name of this.options.nodeNames) {
         try {
