@@ -43,8 +43,11 @@ export function parseScenario(text: string, source: string): Scenario {
   const nodes: Scenario['nodes'] = [];
   const namespaces = new Map<string, KObject>();
   const pods: KObject[] = [];
+  // YAML errors first: a syntax error anywhere makes the whole file unusable.
   docs.forEach((doc, i) => {
     if (doc.errors.length) throw new ScenarioError(`${source}: document ${i + 1}: ${doc.errors[0].message}`);
+  });
+  docs.forEach((doc, i) => {
     const o = doc.toJS() as KObject | null;
     if (o === null || o === undefined) return; // an empty document (e.g. a trailing ---)
     const where = `${source}: document ${i + 1} (${[o?.kind ?? 'no kind', o?.metadata?.name].filter(Boolean).join(' ')})`;

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SandboxPrerequisiteError } from '../runtime/errors';
 
 export interface SandboxPki {
   caCert: string;
@@ -31,7 +32,7 @@ function openssl(args: string[], cwd: string): void {
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: Buffer };
     if (err.code === 'ENOENT') {
-      throw new Error('The sandbox needs the `openssl` command to make its TLS certificates: install it (Debian/Ubuntu: `apt-get install openssl`).');
+      throw new SandboxPrerequisiteError('the sandbox needs the `openssl` command to make its TLS certificates: install it (Debian/Ubuntu: `apt-get install openssl`).');
     }
     throw new Error(`openssl ${args[0]} failed: ${err.stderr?.toString().trim() ?? err.message}`);
   }
