@@ -1,0 +1,13 @@
+// The public surface of the pure domain: no `vscode`, no network, no processes (a unit test
+// scans this folder). The extension, the cluster layer and the sandbox import from here.
+export * from './k8sTypes';
+export * from './quantity';
+export * from './stressSize';
+export * from './qos';
+export * from './cgroup';
+export * from './sampler';
+export * from './oomEvents';
+export * from './timeSeries';
+export * from './stressChaos';
+export * from './stressChaosSchema';
+export * from './validateStressChaos';
