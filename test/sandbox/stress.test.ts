@@ -1,0 +1,182 @@
+// The measured facts of the sandbox's memory chaos, read from the real cgroups of real containers:
+// how much a memory stress adds to the working set (cAdvisor's formula, src/core/cgroup.ts), what the
+// kernel's OOM killer does with a stress larger than the limit, how oomScoreAdj moves the victim, and
+// how a liveness restart makes a stress disappear while Chaos Mesh still says Injected.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CGROUP_V1_FILES, CGROUP_V2_FILES, readCgroupMemory, type CgroupMemory } from '../../src/core/cgroup';
+import { ChaosMeshController } from './chaos/controller';
+import { isAlive, processTree } from './chaos/processTree';
+import { eventLines, helloPod, stressChaos, waitFor } from './chaos/testSupport';
+import type { StressChaos } from './chaos/types';
+import { Kubelet } from './kubelet';
+import { effectiveOomScoreAdj } from './runtime/runtime';
+import { Store, type KObject } from './store';
+
+const NS = 'stress';
+const MiB = 1024 * 1024;
+const C = 'hello-kubernetes';
+
+interface ContainerStatus {
+  restartCount: number;
+  containerID?: string;
+  state?: { running?: unknown };
+  lastState?: { terminated?: { reason: string; exitCode: number } };
+}
+
+suite('stress: measured on real cgroups', function () {
+  this.timeout(120000);
+  let store: Store;
+  let kubelet: Kubelet;
+  let chaos: ChaosMeshController;
+
+  const status = (pod: string): ContainerStatus => ((store.get('pods', NS, pod)!.status as { containerStatuses: ContainerStatus[] }).containerStatuses[0]);
+  const running = (pod: string): boolean => !!status(pod)?.state?.running && !!kubelet.containerPid(NS, pod, C);
+  const memory = (pod: string): CgroupMemory => {
+    const dir = kubelet.containerCgroupDir(NS, pod, C);
+    assert.ok(dir, `${pod} is running`);
+    const names = kubelet.cgroupVersion === 2 ? CGROUP_V2_FILES : CGROUP_V1_FILES;
+    const files: Record<string, string | undefined> = {};
+    for (const name of names) {
+      try {
+        files[name] = readFileSync(path.join(dir, name), 'utf8');
+      } catch {
+        files[name] = undefined;
+      }
+    }
+    return readCgroupMemory(files);
+  };
+  const workingSet = (pod: string): number => Number(memory(pod).workingSetBytes);
+  /** The working set once it stops moving (two reads 300 ms apart within 256 KiB). */
+  const settledWorkingSet = (pod: string): Promise<number> => {
+    let previous = -1;
+    return waitFor(`${pod}'s working set to settle`, () => {
+      const now = workingSet(pod);
+      const settled = previous >= 0 && Math.abs(now - previous) < 256 * 1024;
+      previous = now;
+      return settled ? now : undefined;
+    }, 30000, 300);
+  };
+  const create = (name: string, spec: Record<string, unknown>): StressChaos =>
+    store.create('stresschaos', chaos.admit('CREATE', stressChaos(NS, name, spec))) as StressChaos;
+  const injected = (created: StressChaos, pod: string): Promise<number> => {
+    const name = created.metadata.name!;
+    return waitFor(`${name} injected`, () => {
+      const o = store.get('stresschaos', NS, name) as StressChaos | undefined;
+      const uid = o?.status?.instances?.[`${NS}/${pod}/${C}`]?.memoryUid;
+      return uid ? Number(uid) : undefined;
+    }, 30000, 10);
+  };
+  const remove = async (name: string): Promise<void> => {
+    store.delete('stresschaos', NS, name);
+    await waitFor(`${name} deleted`, () => store.get('stresschaos', NS, name) === undefined);
+  };
+  const adj = (pid: number): number => Number(readFileSync(`/proc/${pid}/oom_score_adj`, 'utf8').trim());
+
+  suiteSetup(async () => {
+    store = new Store();
+    kubelet = new Kubelet(store, { nodeNames: ['stress-node'], instanceName: `stress-${process.pid}` });
+    await kubelet.start();
+    chaos = new ChaosMeshController(store, kubelet);
+    await chaos.start();
+    const probed = helloPod(NS, 'probed', { labels: { app: 'probed' }, holdMemory: '32Mi', liveness: { periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 2 } });
+    (probed.spec as { terminationGracePeriodSeconds: number }).terminationGracePeriodSeconds = 1;
+    const pods: KObject[] = [
+      // the default scenario's Burstable shape: requests 200Mi, limits 500Mi
+      helloPod(NS, 'measured', { labels: { app: 'measured' }, holdMemory: '32Mi' }),
+      helloPod(NS, 'oom-worker', { labels: { app: 'oom-worker' }, holdMemory: '64Mi' }),
+      helloPod(NS, 'oom-app', { labels: { app: 'oom-app' }, holdMemory: '64Mi' }),
+      probed,
+    ];
+    for (const p of pods) store.create('pods', p);
+    await waitFor('every pod running', () => pods.every((p) => running(p.metadata.name!)));
+  });
+
+  suiteTeardown(async () => {
+    await chaos?.stop();
+    await kubelet?.stop();
+  });
+
+  test('a 50MiB memory stress raises the container’s working set by 50 MiB ± 10%, held until recovered', async () => {
+    const before = await settledWorkingSet('measured');
+    const pid = await injected(create('fifty', { mode: 'all', selector: { labelSelectors: { app: 'measured' } }, stressors: { memory: { workers: 1, size: '50MiB' } } }), 'measured');
+    await waitFor('the 50MiB worker resident', () => workingSet('measured') - before > 45 * MiB);
+    const during = await settledWorkingSet('measured');
+    const delta = during - before;
+    assert.ok(Math.abs(delta - 50 * MiB) <= 5 * MiB, `working set +${(delta / MiB).toFixed(2)} MiB`);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.ok(workingSet('measured') - before > 45 * MiB, 'the memory is held, not churned');
+    const tree = processTree(pid);
+    await remove('fifty');
+    assert.ok(!tree.some(isAlive), 'recovery ended the stressor');
+    const after = await settledWorkingSet('measured');
+    assert.ok(after - before < 5 * MiB, `after recovery the working set is back (+${((after - before) / MiB).toFixed(2)} MiB)`);
+  });
+
+  test('the stressor and every process it starts run with oom_score_adj = oomScoreAdj (choom, inherited)', async () => {
+    const pid = await injected(create('adj', { mode: 'all', selector: { labelSelectors: { app: 'measured' } }, stressors: { memory: { workers: 2, size: '8MiB', oomScoreAdj: 500 } } }), 'measured');
+    await waitFor('both clients started (one per second)', () => processTree(pid).filter((p) => readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').startsWith('stress-ng')).length >= 2 * 3);
+    const tree = processTree(pid);
+    assert.deepEqual([...new Set(tree.map((p) => adj(p.pid)))], [500]);
+    await remove('adj');
+  });
+
+  test('3000MiB on the 500Mi container: the kernel OOM-kills, the cgroup oom_kill counter moves, and the stress comes back as memStress’s does', async () => {
+    const appPid = kubelet.containerPid(NS, 'oom-worker', C)!;
+    const oomBefore = memory('oom-worker').oomKills ?? 0;
+    const restartsBefore = status('oom-worker').restartCount;
+    const pid = await injected(create('big', { mode: 'all', selector: { labelSelectors: { app: 'oom-worker' } }, stressors: { memory: { workers: 1, size: '3000MiB' } } }), 'oom-worker');
+    if (kubelet.cgroupVersion === 1) {
+      // v1 kills one process: the stress worker (oom_score_adj 1000 inherited from chaos-daemon, the
+      // largest resident set). The app lives on, memStress's server starts a new client every second,
+      // and the counter keeps moving; the API shows nothing of it.
+      await waitFor('three OOM kills', () => (memory('oom-worker').oomKills ?? 0) >= oomBefore + 3);
+      assert.equal(kubelet.containerPid(NS, 'oom-worker', C), appPid, 'the app was not the victim');
+      assert.equal(status('oom-worker').restartCount, restartsBefore);
+      assert.ok(processTree(pid).some(isAlive), 'the memStress server is still running');
+    } else {
+      // v2 with memory.oom.group = 1 (as Kubernetes sets it): the first kill takes the whole container.
+      await waitFor('the container OOMKilled and restarted', () => status('oom-worker').restartCount > restartsBefore);
+      assert.equal(status('oom-worker').lastState?.terminated?.reason, 'OOMKilled');
+      assert.ok(!processTree(pid).some(isAlive));
+    }
+    await remove('big');
+  });
+
+  test('oomScoreAdj -1000 protects the stressor: the app is OOM-killed instead (OOMKilled, 137) and the stress dies with its container', async () => {
+    const restartsBefore = status('oom-app').restartCount;
+    const pid = await injected(create('protected', { mode: 'all', selector: { labelSelectors: { app: 'oom-app' } }, stressors: { memory: { workers: 1, size: '3000MiB', oomScoreAdj: -1000 } } }), 'oom-app');
+    // -1000 where the host allows it (CAP_SYS_RESOURCE); otherwise the lowest value it accepts, 0 here,
+    // which still ranks the stressor below the app's Burstable score.
+    assert.equal(adj(pid), effectiveOomScoreAdj(-1000));
+    await waitFor('the app OOM-killed and restarted', () => status('oom-app').restartCount > restartsBefore && status('oom-app').lastState?.terminated);
+    assert.deepEqual(status('oom-app').lastState!.terminated!.reason, 'OOMKilled');
+    assert.equal(status('oom-app').lastState!.terminated!.exitCode, 137);
+    assert.ok(!processTree(pid).some(isAlive), 'the stressor went with the old container');
+    const record = (store.get('stresschaos', NS, 'protected') as StressChaos).status!.experiment.containerRecords![0];
+    assert.equal(record.phase, 'Injected', 'Chaos Mesh does not notice');
+    await remove('protected');
+  });
+
+  test('a liveness restart makes the stress disappear: probe failures, Killing, a new container without the stressor, the record still Injected', async () => {
+    const restartsBefore = status('probed').restartCount;
+    const pid = await injected(create('probed', { mode: 'all', selector: { labelSelectors: { app: 'probed' } }, stressors: { memory: { workers: 1, size: '16MiB' } } }), 'probed');
+    const tree = processTree(pid);
+    // An app that stops answering (stopped by SIGSTOP here) fails its liveness probe.
+    process.kill(kubelet.containerPid(NS, 'probed', C)!, 'SIGSTOP');
+    await waitFor('the container restarted', () => status('probed').restartCount > restartsBefore && running('probed'), 30000);
+    const pod = store.get('pods', NS, 'probed')!;
+    const lines = eventLines(store, pod);
+    // failureThreshold 2: two failures, aggregated by the kubelet into one event with count 2 or more
+    const unhealthy = store.list('events', NS).items.filter((e) => (e.involvedObject as { uid?: string }).uid === pod.metadata.uid && e.reason === 'Unhealthy');
+    assert.ok(unhealthy.length > 0 && unhealthy.every((e) => String(e.message).startsWith('Liveness probe failed: ')), lines.join('\n'));
+    assert.ok(unhealthy.reduce((n, e) => n + Number(e.count ?? 1), 0) >= 2, lines.join('\n'));
+    assert.ok(lines.includes(`Killing: Container ${C} failed liveness probe, will be restarted`), lines.join('\n'));
+    assert.ok(!tree.some(isAlive), 'the stressor died with the container');
+    const o = store.get('stresschaos', NS, 'probed') as StressChaos;
+    assert.equal(o.status!.experiment.containerRecords![0].phase, 'Injected');
+    assert.equal(o.status!.instances![`${NS}/probed/${C}`].memoryUid, String(pid));
+    await remove('probed');
+  });
+});
