@@ -451,6 +451,31 @@ suite('sandbox API server (wire protocol)', () => {
     });
   });
 
+  suite('pods: strategic merge patch and spec immutability', () => {
+    const P = '/api/v1/namespaces/other/pods/db-1';
+    test('strategic merge patch merges containers by name and keeps $setElementOrder out of the object', async () => {
+      const r = await request('PATCH', P, {
+        body: { metadata: { labels: { smp: 'yes' } }, spec: { '$setElementOrder/containers': [{ name: 'db' }, { name: 'backup' }], containers: [{ name: 'backup', image: 'sandbox/pause:2' }] } },
+        contentType: 'application/strategic-merge-patch+json',
+      });
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.json.spec.containers, [{ name: 'db', image: 'sandbox/pause' }, { name: 'backup', image: 'sandbox/pause:2' }]);
+      assert.equal(r.json.metadata.labels.smp, 'yes');
+    });
+
+    test('changing anything in a pod spec but images is refused with the apiserver’s 422', async () => {
+      const r = await request('PATCH', P, { body: { spec: { restartPolicy: 'Never' } }, contentType: 'application/merge-patch+json' });
+      assert.equal(r.status, 422);
+      assert.match(r.json.message, /^Pod "db-1" is invalid: spec: Forbidden: pod updates may not change fields other than `spec\.containers\[\*\]\.image`/);
+    });
+
+    test('a protobuf body (kubectl 1.33 create namespace) answers 415: the sandbox speaks JSON', async () => {
+      const r = await request('POST', '/api/v1/namespaces', { body: 'k8s\u0000', contentType: 'application/vnd.kubernetes.protobuf' });
+      assert.equal(r.status, 415);
+      assert.equal(r.json.reason, 'UnsupportedMediaType');
+    });
+  });
+
   suite('pods/exec over WebSocket', () => {
     const exec = (query: string, protocols: string[], stdin?: Buffer[]): Promise<{ protocol: string; frames: Array<[number, string]> }> =>
       new Promise((resolve, reject) => {

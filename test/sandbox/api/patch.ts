@@ -101,3 +101,46 @@ export function jsonPatch(target: Json, ops: Json): Json {
   }
   return doc;
 }
+
+const DIRECTIVE = /^\$(setElementOrder|deleteFromPrimitiveList|retainKeys)\//;
+
+/**
+ * Strategic merge patch, as far as built-in kinds need it here: like a merge patch, but lists of
+ * objects with a `name` (containers, env, ports with names, volumeMounts…) merge item by item by
+ * name, `$patch: delete` removes an item, and `$setElementOrder/…` fixes the order.
+ */
+export function strategicMergePatch(target: Json, patch: Json): Json {
+  if (!isObj(patch)) return structuredClone(patch);
+  const out: Record<string, Json> = isObj(target) ? { ...target } : {};
+  if (patch.$patch === 'replace') {
+    const rest = { ...patch };
+    delete rest.$patch;
+    return structuredClone(rest);
+  }
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === '$patch' || k === '$retainKeys' || DIRECTIVE.test(k)) continue;
+    if (v === null) delete out[k];
+    else if (Array.isArray(v) && Array.isArray(out[k]) && byName(v) && byName(out[k] as Json[])) {
+      const merged = (out[k] as Array<Record<string, Json>>).map((x) => structuredClone(x));
+      for (const item of v as Array<Record<string, Json>>) {
+        const i = merged.findIndex((x) => x.name === item.name);
+        if (item.$patch === 'delete') {
+          if (i >= 0) merged.splice(i, 1);
+        } else if (i >= 0) merged[i] = strategicMergePatch(merged[i], item) as Record<string, Json>;
+        else merged.push(strategicMergePatch({}, item) as Record<string, Json>);
+      }
+      const order = patch[`$setElementOrder/${k}`];
+      if (Array.isArray(order)) {
+        const rank = (x: Record<string, Json>) => {
+          const r = order.findIndex((o) => isObj(o) && o.name === x.name);
+          return r < 0 ? order.length : r;
+        };
+        merged.sort((a, b) => rank(a) - rank(b));
+      }
+      out[k] = merged;
+    } else out[k] = strategicMergePatch(out[k], v);
+  }
+  return out;
+}
+
+const byName = (a: Json[]): boolean => a.length > 0 && a.every((x) => isObj(x) && typeof x.name === 'string');

@@ -14,7 +14,7 @@ import type { NodeAgent } from '../contracts';
 import { ApiError, type KObject, type Store, type StoreEvent } from '../store';
 import { decodeStressChaos, invalid, stressChaosCrd, type FieldValidation } from './crd';
 import { EXEC_PROTOCOLS, resolveContainer, serveExec, type ExecRequest } from './exec';
-import { jsonPatch, mergePatch } from './patch';
+import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import {
   apiGroup, apiGroupList, apiResourceList, apiVersions, CRDS, findResource, NAMESPACES, NODE_METRICS, NODES, openApiV3GroupVersion,
   openApiV3Root, POD_METRICS, PODS, STRESSCHAOS, VERSION_INFO, type ResourceDef,
@@ -310,6 +310,10 @@ export class ApiServer {
 
   private decodeBody(ctx: Ctx): unknown {
     const type = (ctx.req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
+    if (type === 'application/vnd.kubernetes.protobuf') {
+      // The sandbox speaks JSON only; client-go falls back to JSON after a 415 (kubectl create namespace sends protobuf).
+      throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+    }
     const text = ctx.body.toString('utf8');
     try {
       if (type === 'application/yaml' || type === 'application/apply-patch+yaml') return YAML.parse(text);
@@ -348,6 +352,11 @@ export class ApiServer {
       obj = this.options.admitStressChaos(operation, obj, old);
     } else if (def === PODS && operation === 'CREATE') {
       validatePod(obj);
+    } else if (def === PODS && old && !podSpecUpdateAllowed(old, obj)) {
+      throw invalid('Pod', '', obj.metadata.name ?? '', [{
+        field: 'spec', reason: 'FieldValueForbidden',
+        detail: 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+      }]);
     }
     return { obj, warnings };
   }
@@ -467,7 +476,8 @@ export class ApiServer {
     }
     let patched: KObject;
     if (type === 'application/json-patch+json') patched = jsonPatch(old, patchBody) as KObject;
-    else patched = mergePatch(old, patchBody) as KObject; // strategic merge on built-ins: merge semantics suffice here
+    else if (type === 'application/strategic-merge-patch+json') patched = strategicMergePatch(old, patchBody) as KObject;
+    else patched = mergePatch(old, patchBody) as KObject;
     if (!patched || typeof patched !== 'object' || !patched.metadata) throw new ApiError(422, 'Invalid', 'the patch removed the object metadata');
     if (patched.metadata.name !== name || (def.namespaced && patched.metadata.namespace !== namespace)) {
       throw invalid(def.kind, def.group, name, [{ field: 'metadata.name', reason: 'FieldValueInvalid', detail: 'Invalid value: the name and namespace of an object cannot be changed' }]);
@@ -767,6 +777,28 @@ function dryRunStamp(obj: KObject): KObject {
   o.metadata.generation = 1;
   if (!o.metadata.name && o.metadata.generateName) o.metadata.name = o.metadata.generateName + randomUUID().slice(0, 5);
   return o;
+}
+
+/** JSON with sorted keys, so key order never counts as a change. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/** The apiserver lets a pod update change only images, activeDeadlineSeconds and tolerations (added). */
+function podSpecUpdateAllowed(old: KObject, next: KObject): boolean {
+  type Spec = { containers?: Array<{ image?: string }>; initContainers?: Array<{ image?: string }>; activeDeadlineSeconds?: number; tolerations?: unknown[] };
+  const norm = (spec: unknown, other: unknown) => {
+    const s = structuredClone((spec ?? {}) as Spec);
+    const o = (other ?? {}) as Spec;
+    s.containers?.forEach((c, i) => (c.image = o.containers?.[i]?.image ?? c.image));
+    s.initContainers?.forEach((c, i) => (c.image = o.initContainers?.[i]?.image ?? c.image));
+    delete s.activeDeadlineSeconds;
+    delete s.tolerations;
+    return canonical(s);
+  };
+  return norm(old.spec, next.spec) === norm(next.spec, next.spec);
 }
 
 function validatePod(pod: KObject): void {
