@@ -185,6 +185,29 @@ suite('chaos controller: StressChaos lifecycle on real pods', function () {
     await waitFor('deleted', () => store.get('stresschaos', NS, 'mem-short') === undefined);
   });
 
+  test('duration is checked before pause: created paused, it never starts; after the stop time, resuming leaves it stopped', async () => {
+    const obj = create('paused-short', { mode: 'all', selector: { labelSelectors: { app: 'b' } }, stressors: { memory: { workers: 1, size: '1MiB' } }, duration: '1s' }, { 'experiment.chaos-mesh.org/pause': 'true' });
+    await waitFor('stopped and selected', () => {
+      const o = get('paused-short');
+      return o.status?.experiment.desiredPhase === 'Stop' && condition(o, 'Selected') === 'True';
+    });
+    await waitFor('past the stop time', () => Date.now() > Date.parse(obj.metadata.creationTimestamp!) + 2000, 5000);
+    store.mutate('stresschaos', NS, 'paused-short', (o) => {
+      o.metadata.annotations = { 'experiment.chaos-mesh.org/pause': 'false' };
+    });
+    await waitFor('Paused False', () => condition(get('paused-short'), 'Paused') === 'False');
+    const now = get('paused-short');
+    assert.equal(now.status!.experiment.desiredPhase, 'Stop');
+    assert.equal(record(now).injectedCount, 0);
+    const lines = eventLines(store, now);
+    assert.ok(lines.includes('Paused: Experiment has been paused'));
+    // TimeUp is only recorded when the phase changes to Stop, and it already was Stop.
+    assert.ok(!lines.some((l) => l.startsWith('Started:') || l.startsWith('TimeUp:') || l.startsWith('Applied:')), lines.join('\n'));
+    assert.equal(experimentState(now as never), 'finished');
+    store.delete('stresschaos', NS, 'paused-short');
+    await waitFor('deleted', () => store.get('stresschaos', NS, 'paused-short') === undefined);
+  });
+
   test('a CPU stressor is stress-ng with Chaos Mesh’s arguments; stress-ng makes itself -1000 as it does under chaos-daemon', async () => {
     create('cpu-b', { mode: 'all', selector: { labelSelectors: { app: 'b' } }, stressors: { cpu: { workers: 1, load: 5 } } });
     const id = `${NS}/app-b/hello-kubernetes`;

@@ -158,7 +158,7 @@ export class ChaosMeshController {
       while (this.queue.size && !this.stopped) {
         const next = this.queue.values().next().value as string;
         this.queue.delete(next);
-        let result: StepResult = {};
+        let result: StepResult;
         try {
           result = await this.reconcile(next);
         } catch (e) {

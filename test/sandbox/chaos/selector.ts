@@ -245,13 +245,13 @@ export function selectPods(store: Store, selector: PodSelectorSpec): Pod[] {
   try {
     labelReqs = labelRequirements(selector.labelSelectors, selector.expressionSelectors);
   } catch (e) {
-    throw new Error(`cannot parse label selector, msg: ${(e as Error).message}`);
+    throw new Error(`cannot parse label selector, msg: ${(e as Error).message}`, { cause: e });
   }
   let annotationReqs: Requirement[];
   try {
     annotationReqs = labelRequirements(selector.annotationSelectors, []);
   } catch (e) {
-    throw new Error(`cannot parse annotation selector, msg: ${(e as Error).message}`);
+    throw new Error(`cannot parse annotation selector, msg: ${(e as Error).message}`, { cause: e });
   }
   let nodeNames: Set<string> | undefined;
   const nodes = selector.nodes ?? [];
@@ -271,7 +271,7 @@ export function selectPods(store: Store, selector: PodSelectorSpec): Pod[] {
   try {
     phaseOk = phaseFilter(selector.podPhaseSelectors);
   } catch (e) {
-    throw new Error(`cannot parse phase selector, msg: ${(e as Error).message}`);
+    throw new Error(`cannot parse phase selector, msg: ${(e as Error).message}`, { cause: e });
   }
   const fieldSel = selector.fieldSelectors ?? {};
   const fieldKeys = Object.keys(fieldSel);

@@ -221,7 +221,7 @@ export async function startStressor(node: NodeAgent, target: Target, argv: strin
   });
   const deadline = Date.now() + 10_000;
   while (!ended && Date.now() < deadline) {
-    let cmd = '';
+    let cmd: string;
     try {
       cmd = readFileSync(`/proc/${proc.pid}/cmdline`, 'utf8');
     } catch {
