@@ -469,10 +469,27 @@ suite('sandbox API server (wire protocol)', () => {
       assert.match(r.json.message, /^Pod "db-1" is invalid: spec: Forbidden: pod updates may not change fields other than `spec\.containers\[\*\]\.image`/);
     });
 
-    test('a protobuf body (kubectl 1.33 create namespace) answers 415: the sandbox speaks JSON', async () => {
-      const r = await request('POST', '/api/v1/namespaces', { body: 'k8s\u0000', contentType: 'application/vnd.kubernetes.protobuf' });
-      assert.equal(r.status, 415);
-      assert.equal(r.json.reason, 'UnsupportedMediaType');
+    test('a protobuf Namespace (kubectl 1.33 create namespace) is decoded; other protobuf answers 415', async () => {
+      // runtime.Unknown{typeMeta{apiVersion v1, kind Namespace}, raw: Namespace{metadata{name, labels}}}
+      const field = (no: number, bytes: Buffer) => Buffer.concat([Buffer.from([(no << 3) | 2, bytes.length]), bytes]);
+      const s = (t: string) => Buffer.from(t);
+      const meta = Buffer.concat([field(1, s('from-protobuf')), field(11, Buffer.concat([field(1, s('team')), field(2, s('a'))]))]);
+      const body = Buffer.concat([s('k8s\0'), field(1, Buffer.concat([field(1, s('v1')), field(2, s('Namespace'))])), field(2, field(1, meta))]);
+      const r = await new Promise<Reply>((resolve, reject) => {
+        const req = https.request(`${url}/api/v1/namespaces`, { method: 'POST', ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey,
+          headers: { 'Content-Type': 'application/vnd.kubernetes.protobuf', 'Content-Length': body.length } }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+      assert.equal(r.status, 201);
+      assert.deepEqual(r.json.metadata.labels, { team: 'a', 'kubernetes.io/metadata.name': 'from-protobuf' });
+      assert.deepEqual(r.json.status, { phase: 'Active' });
+      const other = await request('POST', '/api/v1/namespaces/demo/pods', { body: 'k8s\u0000', contentType: 'application/vnd.kubernetes.protobuf' });
+      assert.equal(other.status, 415);
     });
   });
 

@@ -14,6 +14,7 @@ import type { NodeAgent } from '../contracts';
 import { ApiError, type KObject, type Store, type StoreEvent } from '../store';
 import { decodeStressChaos, invalid, stressChaosCrd, type FieldValidation } from './crd';
 import { EXEC_PROTOCOLS, resolveContainer, serveExec, type ExecRequest } from './exec';
+import { decodeProtobufNamespace } from './protobuf';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import {
   apiGroup, apiGroupList, apiResourceList, apiVersions, CRDS, findResource, NAMESPACES, NODE_METRICS, NODES, openApiV3GroupVersion,
@@ -310,10 +311,8 @@ export class ApiServer {
 
   private decodeBody(ctx: Ctx): unknown {
     const type = (ctx.req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
-    if (type === 'application/vnd.kubernetes.protobuf') {
-      // The sandbox speaks JSON only; client-go falls back to JSON after a 415 (kubectl create namespace sends protobuf).
-      throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
-    }
+    // kubectl 1.33's `create namespace` sends protobuf; that one kind is decoded, others get 415.
+    if (type === 'application/vnd.kubernetes.protobuf') return decodeProtobufNamespace(ctx.body);
     const text = ctx.body.toString('utf8');
     try {
       if (type === 'application/yaml' || type === 'application/apply-patch+yaml') return YAML.parse(text);
@@ -366,7 +365,12 @@ export class ApiServer {
     this.checkIdentity(def, obj, namespace);
     this.requireNamespace(namespace);
     for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'generation'] as const) delete obj.metadata[k];
-    if (def === NAMESPACES) obj.status = { phase: 'Active' };
+    if (def === NAMESPACES) {
+      // What the apiserver adds to every namespace.
+      obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name ?? '' };
+      obj.spec = { finalizers: ['kubernetes'], ...((obj.spec as object | undefined) ?? {}) };
+      obj.status = { phase: 'Active' };
+    }
     if (def === PODS) obj.status = { phase: 'Pending' };
     setManagedFields(obj, ctx.query.get('fieldManager') ?? userAgentManager(ctx.req), 'Update');
     const admitted = this.admit(ctx, def, 'CREATE', obj);
