@@ -3,7 +3,7 @@
 // inactive-file key is `inactive_file` on v2 and `total_inactive_file` on v1.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { CGROUP_V1_FILES, CGROUP_V2_FILES, CgroupFileError, readCgroupMemory } from '../../../src/core/cgroup';
+import { CGROUP_V1_FILES, CGROUP_V1_REQUIRED_FILES, CGROUP_V2_FILES, CGROUP_V2_REQUIRED_FILES, CgroupFileError, readCgroupMemory } from '../../../src/core/cgroup';
 import type { CgroupVersion } from './cgroup';
 
 export interface MemoryFigures {
@@ -14,6 +14,7 @@ export interface MemoryFigures {
   majorPageFaults: number;
   /** Undefined when unlimited. */
   limitBytes?: number;
+  /** The cgroup's oom_kill counter (0 unless read with `oomKills: true`). */
   oomKill: number;
 }
 
@@ -39,8 +40,11 @@ async function readOr(file: string, fallback: string): Promise<string> {
  * (`readCgroupMemory` of src/core/cgroup.ts) from the kernel's files, so the sandbox and the
  * extension can never disagree on a working set. Returns undefined when the cgroup is gone.
  */
-export async function readCgroupFigures(dir: string, version: CgroupVersion): Promise<MemoryFigures | undefined> {
-  const names = version === 2 ? CGROUP_V2_FILES : CGROUP_V1_FILES;
+export async function readCgroupFigures(dir: string, version: CgroupVersion, options: { oomKills?: boolean } = {}): Promise<MemoryFigures | undefined> {
+  // The Summary API and PodMetrics need only usage, limit and memory.stat: reading the three
+  // required files keeps a 2,000-pod scrape short. `oomKills` adds the OOM counter file.
+  const required = version === 2 ? CGROUP_V2_REQUIRED_FILES : CGROUP_V1_REQUIRED_FILES;
+  const names: readonly string[] = options.oomKills ? (version === 2 ? CGROUP_V2_FILES : CGROUP_V1_FILES) : required;
   const files: Record<string, string | undefined> = {};
   await Promise.all(
     names.map(async (name) => {
@@ -51,8 +55,7 @@ export async function readCgroupFigures(dir: string, version: CgroupVersion): Pr
       }
     }),
   );
-  const required = version === 2 ? 'memory.current' : 'memory.usage_in_bytes';
-  if (files[required] === undefined) return undefined;
+  if (files[required[0]] === undefined) return undefined;
   let m;
   try {
     m = readCgroupMemory(files);
