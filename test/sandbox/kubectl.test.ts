@@ -157,6 +157,14 @@ suite('kubectl against the sandbox', function () {
         assert.match(out, /^hello-kubernetes listening on 127\.\d+\.\d+\.\d+:8080, holding 67108864 bytes$/m);
       });
 
+      test('create namespace (protobuf from kubectl 1.33) and get it back Active', async () => {
+        const name = `created-by-${k.dispatcher ? 'dispatcher' : 'newest'}`;
+        assert.equal((await ok(k, ['create', 'namespace', name])).trim(), `namespace/${name} created`);
+        const rows = (await ok(k, ['get', 'namespace', name])).trimEnd().split('\n').map(columns);
+        assert.deepEqual(rows[0], ['NAME', 'STATUS', 'AGE']);
+        assert.deepEqual(rows[1].slice(0, 2), [name, 'Active']);
+      });
+
       test('get events lists the kubelet’s events for the pods', async () => {
         const out = (await ok(k, ['get', 'events', '-n', NS])).trimEnd().split('\n');
         assert.deepEqual(columns(out[0]), ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
