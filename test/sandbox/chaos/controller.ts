@@ -130,12 +130,6 @@ export class ChaosMeshController {
     await Promise.all(all.flatMap((s) => [s.cpu, s.memory]).filter((s): s is RunningStressor => !!s).map((s) => stopStressor(s, 2000)));
   }
 
-  /** Pids of the stressors currently running for a record (for tests and diagnostics). */
-  runningStressors(chaos: KObject, recordId: string): { cpu?: number; memory?: number } {
-    const s = this.stressors.get(`${chaos.metadata.uid}|${recordId}`);
-    return { cpu: s?.cpu?.proc.pid, memory: s?.memory?.proc.pid };
-  }
-
   // -------------------------------------------------------------------------------------------------
   // Queue.
 
