@@ -102,7 +102,6 @@ suite('sandbox CLI', () => {
     const instance = `cli-test-${process.pid}`;
     const root = path.join(detectCgroupLayout().mountPoint, `pmc-sandbox-${instance}`);
     const child = spawn(TSX, [CLI, '--kubeconfig', kubeconfig, '--instance-name', instance], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let pids: number[] = [];
     try {
       const ready = await waitForLine(child, /sandbox ready/, 60_000);
       const url = /sandbox ready: (https:\/\/127\.0\.0\.1:\d+)/.exec(ready)?.[1];
@@ -126,6 +125,7 @@ suite('sandbox CLI', () => {
       assert.deepEqual(JSON.parse(body).items.map((p: { metadata: { name: string } }) => p.metadata.name), ['hello-kubernetes-7c9d8b6f5-x2k4p']);
       // Wait until the containers' processes exist, then remember them.
       const deadline = Date.now() + 30_000;
+      let pids: number[];
       while ((pids = pidsUnder(root)).length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       assert.ok(pids.length >= 6, `only ${pids.length} container processes under ${root}`);
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

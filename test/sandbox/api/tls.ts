@@ -32,9 +32,9 @@ function openssl(args: string[], cwd: string): void {
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: Buffer };
     if (err.code === 'ENOENT') {
-      throw new SandboxPrerequisiteError('the sandbox needs the `openssl` command to make its TLS certificates: install it (Debian/Ubuntu: `apt-get install openssl`).');
+      throw new SandboxPrerequisiteError('the sandbox needs the `openssl` command to make its TLS certificates: install it (Debian/Ubuntu: `apt-get install openssl`).', { cause: e });
     }
-    throw new Error(`openssl ${args[0]} failed: ${err.stderr?.toString().trim() ?? err.message}`);
+    throw new Error(`openssl ${args[0]} failed: ${err.stderr?.toString().trim() ?? err.message}`, { cause: e });
   }
 }
 
