@@ -287,6 +287,73 @@ suite('sandbox kubelet (real processes, real cgroups)', function () {
     await remove('readiness');
   });
 
+  const probeCases: { name: string; probe: Record<string, unknown>; kind: 'liveness' | 'startup'; message: (ip: string) => string }[] = [
+    {
+      name: 'exec liveness probe: the command output is the message',
+      kind: 'liveness',
+      probe: { exec: { command: ['cat', '/nonexistent/healthy'] }, periodSeconds: 1, failureThreshold: 1 },
+      message: () => 'Liveness probe failed: cat: /nonexistent/healthy: No such file or directory\n',
+    },
+    {
+      name: 'tcpSocket liveness probe on a closed port: connection refused',
+      kind: 'liveness',
+      probe: { tcpSocket: { port: 9 }, periodSeconds: 1, failureThreshold: 1 },
+      message: (ip) => `Liveness probe failed: dial tcp ${ip}:9: connect: connection refused`,
+    },
+    {
+      name: 'httpGet startup probe on a closed port: Get ... connection refused, then the startup kill',
+      kind: 'startup',
+      probe: { httpGet: { path: '/healthz', port: 9 }, periodSeconds: 1, failureThreshold: 1 },
+      message: (ip) => `Startup probe failed: Get "http://${ip}:9/healthz": dial tcp ${ip}:9: connect: connection refused`,
+    },
+  ];
+  for (const [i, p] of probeCases.entries()) {
+    test(p.name, async () => {
+      const name = `probe-${i}`;
+      store.create('pods', pod(name, [{ name: 'app', image: 'sandbox/pause', [`${p.kind}Probe`]: p.probe }]));
+      const st = await running(name);
+      const killing = await waitFor('the Killing event', () => eventsOf(name).find((e) => e.reason === 'Killing'));
+      assert.equal(killing.message, `Container app failed ${p.kind} probe, will be restarted`);
+      assert.equal(eventsOf(name).find((e) => e.reason === 'Unhealthy')!.message, p.message(st.podIP!));
+      await waitFor('the restart', () => cs(name)?.restartCount === 1);
+      await remove(name);
+    });
+  }
+
+  test('env: literal values with $(VAR) expansion, fieldRef and resourceFieldRef, HOSTNAME; no kubelet environment leaks in', async () => {
+    process.env.PMC_KUBELET_SECRET_FOR_TEST = 'must-not-leak';
+    store.create('pods', pod('env', [
+      {
+        name: 'app',
+        image: 'busybox',
+        command: ['sh', '-c', 'env; exec sleep 600'],
+        resources: { requests: { memory: '32Mi' }, limits: { memory: '64Mi' } },
+        env: [
+          { name: 'GREETING', value: 'hello' },
+          { name: 'MESSAGE', value: '$(GREETING) from $(POD_NAME) $$(NOT_EXPANDED)' },
+          { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+          { name: 'POD_NS', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+          { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+          { name: 'LIMIT_MI', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } },
+        ],
+      },
+    ]));
+    const st = await running('env');
+    const env = Object.fromEntries(
+      (await waitFor('the env output', () => kubelet.logs(NS, 'env', 'app', {}) || undefined))
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    assert.deepEqual(
+      [env.GREETING, env.MESSAGE, env.POD_NAME, env.POD_NS, env.POD_IP, env.LIMIT_MI, env.HOSTNAME],
+      ['hello', 'hello from $(POD_NAME) $(NOT_EXPANDED)', 'env', NS, st.podIP, '64', 'env'],
+    );
+    assert.equal(env.PMC_KUBELET_SECRET_FOR_TEST, undefined);
+    delete process.env.PMC_KUBELET_SECRET_FOR_TEST;
+    await remove('env');
+  });
+
   test('a main process OOM-killed by the kernel gives lastState.terminated OOMKilled with exit code 137', async () => {
     store.create('pods', pod('oom', [
       {

@@ -12,6 +12,8 @@ import { checkPrerequisites } from './runtime/prerequisites';
 import { SandboxPrerequisiteError } from './runtime/errors';
 import { resolveCommand } from './images';
 import { LoopbackLease } from './runtime/network';
+import { ContainerLog } from './runtime/logs';
+import { PassThrough } from 'node:stream';
 import type { ContainerProcess } from './contracts';
 
 const MiB = 1024 * 1024;
@@ -303,6 +305,38 @@ suite('sandbox cgroup layout detection', () => {
     });
   }
   suiteTeardown(() => rmSync(tmp, { recursive: true, force: true }));
+});
+
+suite('sandbox container log', () => {
+  const feed = async (log: ContainerLog, chunks: string[]) => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    log.attach(out, 'stdout');
+    log.attach(err, 'stderr');
+    for (const c of chunks) out.write(c);
+    err.end('to stderr\n');
+    out.end();
+    await new Promise((r) => setImmediate(r));
+  };
+
+  test('lines split across chunks are joined; stdout and stderr interleave; a last line without newline is kept', async () => {
+    const log = new ContainerLog();
+    await feed(log, ['hel', 'lo\nwor', 'ld\n', 'no newline']);
+    assert.equal(log.render({}), 'hello\nworld\nto stderr\nno newline\n');
+    assert.equal(log.render({ tailLines: 2 }), 'to stderr\nno newline\n');
+    assert.equal(log.render({ tailLines: 0 }), '');
+    assert.match(log.render({ tailLines: 1, timestamps: true }), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z no newline\n$/);
+  });
+
+  test('bounded: past maxBytes the oldest lines go first', async () => {
+    const log = new ContainerLog(100);
+    await feed(log, Array.from({ length: 50 }, (_, i) => `line ${String(i).padStart(3, '0')}\n`));
+    const text = log.render({});
+    assert.ok(text.length <= 100 && text.length > 80, `${text.length} bytes kept`);
+    const lines = text.split('\n').filter(Boolean);
+    assert.ok(lines.includes('line 049') && lines.includes('to stderr'));
+    assert.equal(lines.includes('line 000'), false);
+  });
 });
 
 suite('sandbox loopback ranges', () => {
