@@ -138,4 +138,29 @@ suite('sandbox CLI', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('--merge-into-kube-config adds the sandbox to ~/.kube/config and takes it out again on exit, keeping the user’s own entries', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pmc-cli-home-'));
+    const kubeHome = path.join(home, '.kube', 'config');
+    fs.mkdirSync(path.dirname(kubeHome));
+    const own = { apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'prod', cluster: { server: 'https://prod.example:6443' } }], users: [{ name: 'me', user: { token: 't' } }],
+      contexts: [{ name: 'prod', context: { cluster: 'prod', user: 'me' } }], 'current-context': 'prod' };
+    fs.writeFileSync(kubeHome, YAML.stringify(own));
+    const child = spawn(TSX, [CLI, '--kubeconfig', path.join(home, 'sandbox-kubeconfig'), '--merge-into-kube-config'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: home } });
+    try {
+      await waitForLine(child, /sandbox ready/, 60_000);
+      const merged = YAML.parse(fs.readFileSync(kubeHome, 'utf8'));
+      assert.equal(merged['current-context'], 'sandbox');
+      assert.deepEqual(merged.contexts.map((c: { name: string }) => c.name), ['prod', 'sandbox']);
+      assert.deepEqual(merged.clusters.map((c: { name: string }) => c.name), ['prod', 'sandbox']);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      assert.equal(await exited, 0);
+      const after = YAML.parse(fs.readFileSync(kubeHome, 'utf8'));
+      assert.deepEqual(after, own);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
 });

@@ -77,7 +77,7 @@ export function parseArgs(argv: string[]): CliOptions {
 }
 
 /** Removes what --merge-into-kube-config added, leaving the user's own entries alone. */
-function unmerge(file: string, user: string): void {
+function unmerge(file: string, user: string, previousContext: string | undefined): void {
   if (!fs.existsSync(file)) return;
   const cfg = (YAML.parse(fs.readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
   const drop = (key: string, name: string) => {
@@ -86,7 +86,7 @@ function unmerge(file: string, user: string): void {
   drop('clusters', 'sandbox');
   drop('contexts', 'sandbox');
   drop('users', user);
-  if (cfg['current-context'] === 'sandbox') cfg['current-context'] = '';
+  if (cfg['current-context'] === 'sandbox') cfg['current-context'] = previousContext && previousContext !== 'sandbox' ? previousContext : '';
   fs.writeFileSync(file, YAML.stringify(cfg), { mode: 0o600 });
 }
 
@@ -135,7 +135,15 @@ async function main(): Promise<number> {
     return 130;
   }
   const kubeHome = path.join(os.homedir(), '.kube', 'config');
-  if (options.mergeIntoKubeConfig) mergeIntoKubeconfig(kubeHome, { url: sandbox.url, pki: sandbox.pki });
+  let previousContext: string | undefined;
+  if (options.mergeIntoKubeConfig) {
+    try {
+      previousContext = (YAML.parse(fs.readFileSync(kubeHome, 'utf8')) as Record<string, string> | null)?.['current-context'];
+    } catch {
+      previousContext = undefined; // no ~/.kube/config yet
+    }
+    mergeIntoKubeconfig(kubeHome, { url: sandbox.url, pki: sandbox.pki });
+  }
   const pods = sandbox.store.list('pods').items.length;
   const rel = path.relative(process.cwd(), sandbox.kubeconfigPath);
   const shown = rel && !rel.startsWith('..') ? rel : sandbox.kubeconfigPath;
@@ -151,7 +159,7 @@ async function main(): Promise<number> {
   try {
     await sandbox.stop();
   } finally {
-    if (options.mergeIntoKubeConfig) unmerge(kubeHome, sandbox.pki.adminUser);
+    if (options.mergeIntoKubeConfig) unmerge(kubeHome, sandbox.pki.adminUser, previousContext);
   }
   process.stdout.write('sandbox: stopped\n');
   return 0;
