@@ -40,8 +40,16 @@ export function registerCommands(context: vscode.ExtensionContext, pods: PodsTre
     return pods.reload(); // the configuration listener reloads too; this makes the command's promise mean "done"
   });
 
+  // The kubeconfig path is machine-scoped: in a remote window (code-server, SSH, WSL) VS Code shows
+  // it only among the remote machine's settings, so open those there.
   register('podMemoryChaos.openSettings', () =>
-    vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${EXTENSION_ID}`));
+    vscode.commands.executeCommand(vscode.env.remoteName ? 'workbench.action.openRemoteSettings' : 'workbench.action.openSettings', { query: `@ext:${EXTENSION_ID}` }));
+
+  register('podMemoryChaos.openKubeconfig', async (file?: unknown) => {
+    const target = typeof file === 'string' ? file : pods.watchedFiles()[0];
+    if (!target || !fs.existsSync(target)) return vscode.commands.executeCommand('podMemoryChaos.selectKubeconfig');
+    return vscode.window.showTextDocument(vscode.Uri.file(target));
+  });
 
   register('podMemoryChaos.showLog', () => log.show(true));
 

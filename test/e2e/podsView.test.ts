@@ -28,6 +28,23 @@ suite('Pods view, as a person uses it (Chromium)', () => {
     await screenshot('pods-view-no-kubeconfig');
   });
 
+  test('"Open Settings" in the welcome opens the extension\'s settings; the command palette closes them', async () => {
+    const { page, screenshot } = workbench();
+    await welcome().getByRole('button', { name: 'Open Settings' }).click();
+    // code-server is a remote window: the machine-scoped kubeconfig path is listed only in the
+    // Remote tab, which the command opens, filtered to this extension.
+    const settings = page.locator('.settings-editor');
+    await settings.getByText('Kubeconfig', { exact: true }).waitFor();
+    await settings.getByText('6 Settings Found').waitFor();
+    await settings.getByText('Refresh Interval Seconds', { exact: true }).waitFor();
+    await screenshot('settings-from-welcome');
+    await page.keyboard.press('F1');
+    await page.keyboard.type('View: Close All Editors');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Close All Editors' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await settings.waitFor({ state: 'detached' });
+  });
+
   test('"Select Kubeconfig File", typing a path in the file dialog: the view lists the contexts, current marked', async () => {
     const { page, scratch, screenshot } = workbench();
     const file = path.join(scratch, 'kube', 'config');
@@ -47,6 +64,28 @@ suite('Pods view, as a person uses it (Chromium)', () => {
     const shown = await rows().evaluateAll((els) => els.map((e) => [e.querySelector('.label-name')?.textContent, e.querySelector('.label-description')?.textContent]));
     assert.deepEqual(shown, [['sandbox', 'current · https://127.0.0.1:16443'], ['staging', 'https://10.20.30.40:6443']]);
     await screenshot('pods-view-contexts');
+  });
+
+  test('the selected kubeconfig breaks on disk: the view says why, its row opens the file; fixed on disk, the contexts return', async () => {
+    const { page, scratch, screenshot } = workbench();
+    const file = path.join(scratch, 'kube', 'config');
+    const good = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, 'contexts:\n- name: broken\n  context:\n    user: nobody\n');
+    const message = page.locator('.sidebar .message');
+    await message.getByText(`The kubeconfig ${file} could not be read: contexts[0].context.cluster is missing`).waitFor();
+    const errorRow = rows().filter({ hasText: 'cannot be read' });
+    assert.deepEqual(await errorRow.evaluate((e) => [e.querySelector('.label-name')?.textContent, e.querySelector('.label-description')?.textContent]), ['config', 'cannot be read — click to open it']);
+    await screenshot('pods-view-broken-kubeconfig');
+    await errorRow.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'config' }).waitFor();
+    await page.locator('.editor-instance .view-lines').getByText('user: nobody').waitFor();
+    fs.writeFileSync(file, good);
+    await rows().filter({ hasText: 'staging' }).waitFor();
+    assert.equal(await message.isVisible(), false);
+    await page.keyboard.press('F1');
+    await page.keyboard.type('View: Close All Editors');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Close All Editors' }).first().waitFor();
+    await page.keyboard.press('Enter');
   });
 
   test('the view title\'s "..." menu → New StressChaos File opens a StressChaos YAML editor', async () => {

@@ -52,6 +52,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   const shots = path.join(h.repoRoot, 'artifacts', 'screenshots');
   fs.mkdirSync(shots, { recursive: true });
+  for (const f of fs.readdirSync(shots)) if (f.startsWith('failed-')) fs.rmSync(path.join(shots, f)); // earlier runs' failures
   current = {
     page,
     profile,

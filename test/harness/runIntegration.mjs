@@ -34,6 +34,7 @@ async function main() {
   const build = spawnSync(process.execPath, ['esbuild.js', '--tests'], { cwd: repoRoot, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('building the extension or the integration suites failed');
   fs.rmSync(hostResults, { force: true });
+  fs.rmSync(path.join(artifacts, 'screenshots', 'integration-failure.png'), { force: true });
 
   return withCleanup(async (onCleanup) => {
     const base = fs.mkdtempSync(path.join(os.tmpdir(), 'pmc-integration-'));

@@ -8,6 +8,7 @@ const WORKING_COMMANDS = [
   'podMemoryChaos.selectKubeconfig',
   'podMemoryChaos.openSettings',
   'podMemoryChaos.showLog',
+  'podMemoryChaos.openKubeconfig',
   'podMemoryChaos.newStressChaos',
 ];
 

@@ -62,12 +62,34 @@ suite('Pods view: kubeconfig contexts (in VS Code)', () => {
     assert.deepEqual(rows.map((r) => r.label), ['one', 'two']);
   });
 
-  test('the setting names a missing file: no rows, state "error"', async () => {
+  test('the setting names a missing file: state "error", one row that leads to picking another file', async () => {
     const api = await activeApi();
-    await setKubeconfigSetting(path.join(os.tmpdir(), 'pmc-no-such-dir', 'config'));
+    const missing = path.join(os.tmpdir(), 'pmc-no-such-dir', 'config');
+    await setKubeconfigSetting(missing);
     await vscode.commands.executeCommand('podMemoryChaos.refresh');
     assert.equal(api.kubeconfigState(), 'error');
-    assert.deepEqual(await api.podsRoots(), []);
+    assert.deepEqual(await api.podsRoots(), [{
+      label: 'config',
+      description: 'not found — click to pick another',
+      contextValue: 'podMemoryChaos.kubeconfig.error.missing',
+      tooltip: `The kubeconfig file ${missing} does not exist.`,
+    }]);
+  });
+
+  test('an unreadable kubeconfig: state "error", one row that opens the file, the reason in its tooltip', async () => {
+    const api = await activeApi();
+    const file = writeKubeconfig([{ name: 'ok', server: 'https://127.0.0.1:1' }]);
+    fs.writeFileSync(file, 'clusters: [\n');
+    await setKubeconfigSetting(file);
+    await vscode.commands.executeCommand('podMemoryChaos.refresh');
+    assert.equal(api.kubeconfigState(), 'error');
+    const rows = await api.podsRoots();
+    assert.deepEqual(rows.map(({ label, description, contextValue }) => ({ label, description, contextValue })), [
+      { label: 'config', description: 'cannot be read — click to open it', contextValue: 'podMemoryChaos.kubeconfig.error.unreadable' },
+    ]);
+    await vscode.commands.executeCommand('podMemoryChaos.openKubeconfig', file);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, file);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('a kubeconfig without contexts: no rows, state "empty"', async () => {

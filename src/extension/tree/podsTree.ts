@@ -1,7 +1,9 @@
 // The Pods view. For now its roots are the kubeconfig's contexts (the current one marked);
 // later work expands a context into namespaces → pods → containers with cgroup memory.
 // With no kubeconfig, an empty one or a broken one, the view has no rows and the welcome
-// content chosen by the `podMemoryChaos.kubeconfigState` context key explains what to do.
+// content chosen by the `podMemoryChaos.kubeconfigState` context key explains what to do; a
+// broken one shows the reason as the view's message and one row to open or replace the file.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadKubeconfig, type ContextSummary, type KubeconfigLoad, type KubeconfigOrigin } from '../../cluster/kubeconfig';
@@ -11,10 +13,14 @@ export const PODS_VIEW_ID = 'podMemoryChaos.pods';
 export const KUBECONFIG_STATE_KEY = 'podMemoryChaos.kubeconfigState';
 
 /** Tree nodes: a discriminated union, one variant per row kind (pods and containers come later). */
-export type PodsNode = { readonly kind: 'context'; readonly context: ContextSummary; readonly files: readonly string[]; readonly origin: KubeconfigOrigin };
+export type PodsNode =
+  | { readonly kind: 'context'; readonly context: ContextSummary; readonly files: readonly string[]; readonly origin: KubeconfigOrigin }
+  /** The kubeconfig could not be read: one row naming the file; the view's message says why. */
+  | { readonly kind: 'kubeconfigError'; readonly file: string; readonly message: string; readonly exists: boolean };
 
 /** contextValue names are designed for regex `when` clauses: `viewItem =~ /^podMemoryChaos\.context\./`. */
 export function contextValueOf(node: PodsNode): string {
+  if (node.kind === 'kubeconfigError') return `podMemoryChaos.kubeconfig.error.${node.exists ? 'unreadable' : 'missing'}`;
   return `podMemoryChaos.context.${node.context.isCurrent ? 'current' : 'inactive'}`;
 }
 
@@ -82,6 +88,7 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
   }
 
   getTreeItem(node: PodsNode): vscode.TreeItem {
+    if (node.kind === 'kubeconfigError') return this.errorItem(node);
     const { context } = node;
     const item = new vscode.TreeItem(context.name, vscode.TreeItemCollapsibleState.None);
     item.id = `context/${context.name}`;
@@ -104,8 +111,26 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
   getChildren(parent?: PodsNode): PodsNode[] {
     if (parent) return []; // namespaces, pods and containers are not listed yet
     const load = this.current;
+    if (load?.state === 'error') {
+      // The welcome content cannot show while the view has a message, so the way out is a row.
+      const file = load.files[0] ?? '';
+      return [{ kind: 'kubeconfigError', file, message: load.message, exists: file !== '' && fs.existsSync(file) }];
+    }
     if (!load || load.state !== 'loaded') return [];
     return load.contexts.map((context) => ({ kind: 'context' as const, context, files: load.files, origin: load.origin }));
+  }
+
+  private errorItem(node: Extract<PodsNode, { kind: 'kubeconfigError' }>): vscode.TreeItem {
+    const item = new vscode.TreeItem(path.basename(node.file) || node.file, vscode.TreeItemCollapsibleState.None);
+    item.id = 'kubeconfig-error';
+    item.contextValue = contextValueOf(node);
+    item.description = node.exists ? vscode.l10n.t('cannot be read — click to open it') : vscode.l10n.t('not found — click to pick another');
+    item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+    item.tooltip = node.message;
+    item.command = node.exists
+      ? { command: 'podMemoryChaos.openKubeconfig', title: vscode.l10n.t('Open Kubeconfig'), arguments: [node.file] }
+      : { command: 'podMemoryChaos.selectKubeconfig', title: vscode.l10n.t('Select Kubeconfig File…') };
+    return item;
   }
 
   private applyMessage(): void {
