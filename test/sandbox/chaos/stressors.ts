@@ -210,8 +210,7 @@ export interface RunningStressor {
  * Starts a stressor in the target container (chaos-daemon ExecStressors) and returns once it runs in
  * the container's cgroup: chaos-daemon attaches the paused process to the cgroup and resumes it before
  * answering, so an Injected record always has its stressor charged to the target. The node's spawn
- * shim joins the cgroup and then execs the stressor; we wait for that exec (the shim's command line
- * is gone), or for the process to end.
+ * shim joins the cgroup and then execs the stressor; we wait for that exec, or for the process to end.
  */
 export async function startStressor(node: NodeAgent, target: Target, argv: string[]): Promise<RunningStressor> {
   const proc = node.spawnInContainer(target.namespace, target.pod, target.container, argv);
@@ -227,7 +226,10 @@ export async function startStressor(node: NodeAgent, target: Target, argv: strin
     } catch {
       break;
     }
-    if (cmd !== '' && !cmd.includes('cgroup.procs')) break;
+    // Exec'ing drops leading words (choom → the stressor), so our process runs once its command line
+    // is a suffix of argv; the shim's own command line is longer than argv.
+    const words = cmd.split('\0').slice(0, -1);
+    if (words.length > 0 && words.length <= argv.length && words.every((w, i) => w === argv[argv.length - words.length + i])) break;
     await sleep(2);
   }
   let tail = '';
