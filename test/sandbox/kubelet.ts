@@ -243,6 +243,7 @@ export class Kubelet implements NodeAgent {
   private readonly layoutVersion: 1 | 2;
   private warnedOomScoreAdj = false;
   private lease: LoopbackLease | undefined;
+  private readonly binding = new Set<string>();
   private memoryPressure = false;
   private lastNodeReport = Date.now();
 
@@ -429,7 +430,7 @@ export class Kubelet implements NodeAgent {
       if (e.object.metadata.deletionTimestamp && !rec.terminating) this.teardown(rec, false);
       return;
     }
-    if (!e.object.metadata.deletionTimestamp) this.admit(e.object);
+    if (!e.object.metadata.deletionTimestamp && !this.binding.has(uid)) this.admit(e.object);
   }
 
   /** Schedules (when unassigned) and starts a pod of one of our nodes. */
@@ -441,10 +442,14 @@ export class Kubelet implements NodeAgent {
     let nodeName = spec.nodeName;
     if (!nodeName) {
       nodeName = this.options.nodeNames[this.roundRobin++ % this.options.nodeNames.length];
+      // the binding's own MODIFIED event must not admit the pod a second time
+      this.binding.add(pod.metadata.uid!);
       try {
         pod = this.store.mutate('pods', pod.metadata.namespace, pod.metadata.name!, (o) => void ((o.spec as { nodeName?: string }).nodeName = nodeName));
       } catch {
         return;
+      } finally {
+        this.binding.delete(pod.metadata.uid!);
       }
       this.recordEvent(pod, undefined, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, 'default-scheduler');
     }
