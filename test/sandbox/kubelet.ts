@@ -280,7 +280,14 @@ export class Kubelet implements NodeAgent {
     this.memoryCapacity = BigInt(meminfo.get('MemTotal') ?? 0);
     this.registerNodes();
     const { items, resourceVersion } = this.store.list('pods');
-    this.unwatch = this.store.watch('pods', undefined, Number(resourceVersion), (e) => this.onPodEvent(e));
+    this.unwatch = this.store.watch('pods', undefined, Number(resourceVersion), (e) => {
+      try {
+        this.onPodEvent(e);
+      } catch (err) {
+        // the store swallows listener errors: say what went wrong instead of a silently stuck pod
+        this.log(`kubelet: handling ${e.type} of pod ${e.object.metadata.namespace}/${e.object.metadata.name}: ${(err as Error).stack ?? err}`);
+      }
+    });
     for (const pod of items) this.admit(pod);
     this.timers.after(10_000, () => this.housekeeping());
     this.log(`kubelet: cgroup v${layout.version} at ${this.runtime.cgroups.root}, nodes ${this.options.nodeNames.join(', ')}`);
