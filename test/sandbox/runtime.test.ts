@@ -146,6 +146,20 @@ suite('sandbox runtime (real cgroups and processes)', () => {
     }
   });
 
+  test('a TTY exec session takes resizes: the command sees the new size (stty size)', async () => {
+    const c = await start(['sleep', '60'], 64 * MiB);
+    try {
+      // waits for the resize to land (a fresh pty without one reports 0 0)
+      const p = rt.exec(c, ['sh', '-c', 'while [ "$(stty size)" = "0 0" ]; do sleep 0.05; done; stty size'], false, true);
+      assert.ok(p.resize, 'a TTY session can be resized');
+      p.resize!(132, 43);
+      const r = await run(p);
+      assert.deepEqual([r.code, r.stdout], [0, '43 132\r\n']);
+    } finally {
+      await rt.stopContainer(c, 0);
+    }
+  });
+
   test("the hello-kubernetes image holds HOLD_MEMORY resident: two instances' working sets differ by the HOLD_MEMORY difference (±5%)", async () => {
     const hello = resolveCommand('sandbox/hello-kubernetes', undefined, undefined);
     const startHello = (hold: string, ip: string) =>

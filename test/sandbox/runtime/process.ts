@@ -11,6 +11,7 @@
 // reads `0::/`). The host's view is untouched. Exec sessions enter that same mount (and on v2
 // cgroup) namespace with `nsenter`, as runc exec joins the container's namespaces.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fsp } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import type { ContainerProcess } from '../contracts';
 import type { CgroupVersion } from './cgroup';
@@ -150,5 +151,49 @@ export function spawnJoined(o: JoinOptions): ContainerProcess {
       stdio: [o.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     },
   );
-  return new SpawnedProcess(child);
+  const proc = new SpawnedProcess(child);
+  if (!o.tty) return proc;
+  return Object.assign(proc, { resize: (columns: number, rows: number) => void resizeScriptTerminal(proc, columns, rows) });
+}
+
+/** The pseudo-terminal `script` gave its command: the command's stdin, /dev/pts/N. */
+async function scriptTerminal(scriptPid: number): Promise<string | undefined> {
+  let entries: string[];
+  try {
+    entries = await fsp.readdir('/proc');
+  } catch {
+    return undefined;
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = await fsp.readFile(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== scriptPid) continue;
+      const tty = await fsp.readlink(`/proc/${name}/fd/0`);
+      if (tty.startsWith('/dev/pts/')) return tty;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A TTY resize (kubectl sends one before anything else): `stty -F` on the command's terminal sets
+ * its size and the kernel sends SIGWINCH to its foreground process group, as a runtime's
+ * TIOCSWINSZ on the console does. The terminal may not exist yet right after the start: retried
+ * for a second.
+ */
+async function resizeScriptTerminal(proc: ContainerProcess, columns: number, rows: number): Promise<void> {
+  let done = false;
+  void proc.exited.then(() => (done = true));
+  for (let attempt = 0; attempt < 20 && !done; attempt++) {
+    const tty = await scriptTerminal(proc.pid);
+    if (tty) {
+      spawn('stty', ['-F', tty, 'cols', String(Math.round(columns)), 'rows', String(Math.round(rows))], { stdio: 'ignore' }).on('error', () => undefined);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
