@@ -10,6 +10,18 @@
 // pods are assigned to a node by spec.nodeName or round-robin, which only decides where they are
 // listed. Each pod gets its own loopback IP (127.n.x.y, n leased per sandbox: 1 for the first one
 // running on the host) because all pods share the host network.
+//
+// What differs from a real kubelet, knowingly:
+// - no network, PID, IPC or UTS namespace and no root filesystem: containers run the host's
+//   binaries (images/index.ts) and see every process; only the memory cgroup and the mount
+//   namespace (for /sys/fs/cgroup) are the container's own;
+// - pod deletion is immediate in the store, so the kubelet stops containers after the fact
+//   (SIGTERM, SIGKILL after min(terminationGracePeriodSeconds, 30) s);
+// - oom_score_adj below the kubelet's own needs CAP_SYS_RESOURCE: without it (some sandboxes,
+//   e.g. this CI's VM) Guaranteed containers keep 0 instead of -997, and the start log says so;
+// - volumes, configMap/secret env sources, image pulls, gRPC probes, lifecycle hooks, evictions
+//   and SystemOOM node events are not implemented; BackOff is recorded once per crash (the
+//   kubelet repeats it on every pod sync while it waits).
 import { readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { containerOomScoreAdj, podQosClass } from '../../src/core/qos';
