@@ -59,7 +59,7 @@ function forbidden(user: User, verb: string, def: { group: string; resource: str
   const qualified = def.group ? `${def.resource}.${def.group}` : def.resource;
   const resource = def.resource;
   const who = name ? `${qualified} "${name}"` : qualified;
-  const where = namespace ? ` in the namespace "${namespace}"` : def.group || !['namespaces', 'nodes'].includes(resource.split('/')[0]) ? '' : ' at the cluster scope';
+  const where = namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope';
   return new ApiError(403, 'Forbidden',
     `${who} is forbidden: User "${user.name}" cannot ${verb} resource "${resource}" in API group "${def.group}"${where}`,
     { ...(name ? { name } : {}), group: def.group, kind: resource.split('/')[0] });
