@@ -442,12 +442,24 @@ suite('sandbox kubelet (real processes, real cgroups)', function () {
     store.delete('pods', NS, 'init-fails');
   });
 
-  test('an image the sandbox does not have, without a command, waits in ErrImagePull with a Failed event', async () => {
+  test('an image the sandbox does not have, without a command: ErrImagePull, then ImagePullBackOff, with the kubelet events', async () => {
     store.create('pods', pod('no-image', [{ name: 'app', image: 'nginx:1.27' }]));
     const c = await waitFor('ErrImagePull', () => (cs('no-image')?.state.waiting?.reason === 'ErrImagePull' ? cs('no-image') : undefined));
-    assert.match(String(c.state.waiting.message), /^image "nginx:1.27" is not available in the sandbox: its images are sandbox\/hello-kubernetes, sandbox\/pause/);
+    const why = String(c.state.waiting.message);
+    assert.match(why, /^image "nginx:1.27" is not available in the sandbox: its images are sandbox\/hello-kubernetes, sandbox\/pause/);
     assert.equal(status('no-image')!.phase, 'Pending');
-    assert.ok(eventsOf('no-image').some((e) => e.type === 'Warning' && e.reason === 'Failed' && e.message.startsWith('Failed to pull image "nginx:1.27": ')));
+    const backOff = await waitFor('ImagePullBackOff', () => (cs('no-image')?.state.waiting?.reason === 'ImagePullBackOff' ? cs('no-image') : undefined));
+    assert.equal(backOff.state.waiting.message, `Back-off pulling image "nginx:1.27": ErrImagePull: ${why}`);
+    assert.deepEqual(
+      eventsOf('no-image').filter((e) => e.reason !== 'Scheduled').map((e) => [e.type, e.reason, e.message]),
+      [
+        ['Normal', 'Pulling', 'Pulling image "nginx:1.27"'],
+        ['Warning', 'Failed', `Failed to pull image "nginx:1.27": ${why}`],
+        ['Warning', 'Failed', 'Error: ErrImagePull'],
+        ['Normal', 'BackOff', 'Back-off pulling image "nginx:1.27"'],
+        ['Warning', 'Failed', 'Error: ImagePullBackOff'],
+      ],
+    );
     store.delete('pods', NS, 'no-image');
   });
 

@@ -124,6 +124,8 @@ class ContainerRecord {
   initDone = false;
   /** Its first start has been queued. */
   launched = false;
+  /** The image pull back-off (ImagePullBackOff), 0 before the first failure. */
+  imagePullBackoffMs = 0;
 
   /** `sidecar` is an init container with `restartPolicy: Always` (it keeps running beside the app). */
   constructor(
@@ -655,10 +657,23 @@ export class Kubelet implements NodeAgent {
     try {
       resolved = resolveCommand(image, c.spec.command, c.spec.args);
     } catch (e) {
-      c.state = { waiting: { reason: 'ErrImagePull', message: (e as Error).message } };
-      this.recordEvent(rec.pod, c, 'Warning', 'Failed', `Failed to pull image "${image}": ${(e as Error).message}`);
+      // as the kubelet's image puller: ErrImagePull, then ImagePullBackOff while it retries with
+      // the same 10 s doubling back-off; the image never appears, so it never starts
+      const message = (e as Error).message;
+      this.recordEvent(rec.pod, c, 'Normal', 'Pulling', `Pulling image "${image}"`);
+      c.state = { waiting: { reason: 'ErrImagePull', message } };
+      this.recordEvent(rec.pod, c, 'Warning', 'Failed', `Failed to pull image "${image}": ${message}`);
       this.recordEvent(rec.pod, c, 'Warning', 'Failed', 'Error: ErrImagePull');
       this.markDirty(rec);
+      const delay = (c.imagePullBackoffMs = Math.min(c.imagePullBackoffMs ? c.imagePullBackoffMs * 2 : BACKOFF_INITIAL_MS, BACKOFF_MAX_MS));
+      c.restartTimer = this.timers.after(1000, () => {
+        if (rec.terminating || this.stopped) return;
+        c.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${message}` } };
+        this.recordEvent(rec.pod, c, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
+        this.recordEvent(rec.pod, c, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+        this.markDirty(rec);
+        c.restartTimer = this.timers.after(delay, () => this.enqueueStart(() => this.startContainer(rec, c)));
+      });
       return;
     }
     c.imageID = imageId(image);
