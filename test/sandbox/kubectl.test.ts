@@ -165,6 +165,29 @@ suite('kubectl against the sandbox', function () {
         assert.deepEqual(rows[1].slice(0, 2), [name, 'Active']);
       });
 
+      test('run --command creates a pod whose log is followed with logs -f; delete pod removes it', async () => {
+        const name = `ticker-${k.dispatcher ? 'dispatcher' : 'newest'}`;
+        assert.equal((await ok(k, ['run', name, '--image=busybox', '--restart=Never', '--command', '--', 'sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done'])).trim(), `pod/${name} created`);
+        await until('the pod to run', async () => ((await kubectl(k, ['get', 'pod', name, '-o', 'jsonpath={.status.phase}'])).stdout === 'Running' ? true : undefined));
+        const follower = spawn(k.path, ['logs', '-f', name], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath, KUBECACHEDIR: path.join(dir, 'cache', path.basename(k.path)) } });
+        let out = '';
+        try {
+          await new Promise<void>((resolve, reject) => {
+            follower.stdout.on('data', (c: Buffer) => {
+              out += c.toString();
+              if (/^tick 5$/m.test(out)) resolve();
+            });
+            follower.on('exit', (code) => reject(new Error(`kubectl logs -f exited ${code}: ${out}`)));
+          });
+        } finally {
+          follower.kill();
+        }
+        assert.deepEqual(out.split('\n').slice(0, 6), ['tick 0', 'tick 1', 'tick 2', 'tick 3', 'tick 4', 'tick 5']);
+        assert.equal((await ok(k, ['delete', 'pod', name])).trim(), `pod "${name}" deleted`);
+        const gone = await kubectl(k, ['get', 'pod', name]);
+        assert.equal(gone.stderr.trim(), `Error from server (NotFound): pods "${name}" not found`);
+      });
+
       test('get events lists the kubelet’s events for the pods', async () => {
         const out = (await ok(k, ['get', 'events', '-n', NS])).trimEnd().split('\n');
         assert.deepEqual(columns(out[0]), ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
