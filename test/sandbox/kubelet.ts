@@ -20,8 +20,7 @@
 // - oom_score_adj below the kubelet's own needs CAP_SYS_RESOURCE: without it (some sandboxes,
 //   e.g. this CI's VM) Guaranteed containers keep 0 instead of -997, and the start log says so;
 // - volumes, configMap/secret env sources, image pulls, gRPC probes, lifecycle hooks, evictions
-//   and SystemOOM node events are not implemented; BackOff is recorded once per crash (the
-//   kubelet repeats it on every pod sync while it waits).
+//   and SystemOOM node events are not implemented.
 import { readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { containerOomScoreAdj, podQosClass } from '../../src/core/qos';
@@ -58,6 +57,8 @@ const BACKOFF_INITIAL_MS = 10_000;
 const BACKOFF_MAX_MS = 300_000;
 /** A back-off entry is forgotten after twice the maximum without an update (flowcontrol.Backoff). */
 const BACKOFF_RESET_MS = 2 * BACKOFF_MAX_MS;
+/** How soon a pod worker retries a sync that failed (here: a container in back-off). */
+const POD_WORKER_BACKOFF_MS = 10_000;
 /** Containers started at once while (re)syncing many pods. */
 const START_CONCURRENCY = 8;
 
@@ -798,9 +799,17 @@ export class Kubelet implements NodeAgent {
     c.state = {
       waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(entry!.delayMs)} restarting failed container=${c.name} pod=${rec.formatted}` },
     };
-    this.recordEvent(rec.pod, c, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${rec.formatted}`);
     this.markDirty(rec);
-    c.restartTimer = this.timers.after(waitMs, () => this.restartContainer(rec, c));
+    // The pod worker retries the sync every 10 s while the container is in back-off, and each
+    // refused sync records BackOff again: the event's count grows as on a real node.
+    const restartAt = Date.now() + waitMs;
+    const backOffSync = () => {
+      if (rec.terminating || this.stopped || c.instance) return;
+      this.recordEvent(rec.pod, c, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${rec.formatted}`);
+      const left = restartAt - Date.now();
+      c.restartTimer = left > POD_WORKER_BACKOFF_MS ? this.timers.after(POD_WORKER_BACKOFF_MS, backOffSync) : this.timers.after(left, () => this.restartContainer(rec, c));
+    };
+    backOffSync();
   }
 
   private restartContainer(rec: PodRecord, c: ContainerRecord): void {
