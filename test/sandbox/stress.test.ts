@@ -48,14 +48,14 @@ suite('stress: measured on real cgroups', function () {
     return readCgroupMemory(files);
   };
   const workingSet = (pod: string): number => Number(memory(pod).workingSetBytes);
-  /** The working set once it stops moving (two reads 300 ms apart within 256 KiB). */
+  /** The working set once it stops moving: four reads over ~1 s within 256 KiB of each other. */
   const settledWorkingSet = (pod: string): Promise<number> => {
-    let previous = -1;
+    const reads: number[] = [];
     return waitFor(`${pod}'s working set to settle`, () => {
-      const now = workingSet(pod);
-      const settled = previous >= 0 && Math.abs(now - previous) < 256 * 1024;
-      previous = now;
-      return settled ? now : undefined;
+      reads.push(workingSet(pod));
+      const last = reads.slice(-4);
+      const settled = last.length === 4 && Math.max(...last) - Math.min(...last) < 256 * 1024;
+      return settled ? last[3] : undefined;
     }, 30000, 300);
   };
   const create = (name: string, spec: Record<string, unknown>): StressChaos =>
