@@ -391,6 +391,18 @@ suite('sandbox kubelet (real processes, real cgroups)', function () {
     await remove('crash');
   });
 
+  test('the back-off is honoured: the second restart starts no sooner than 10 s after the crash, and the back-off doubles to 20s', async () => {
+    store.create('pods', pod('backoff', [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'sleep 0.2; exit 1'] }]));
+    await waitFor('the first back-off', () => cs('backoff')?.state.waiting?.reason === 'CrashLoopBackOff');
+    const finishedAt = Date.parse(String(cs('backoff')!.lastState.terminated!.finishedAt));
+    const c = await waitFor('the second back-off', () => (cs('backoff')?.restartCount === 2 && cs('backoff')?.state.waiting?.reason === 'CrashLoopBackOff' ? cs('backoff') : undefined), 40000);
+    // whole-second timestamps: the restart began at least 10 s after the crash (minus rounding)
+    assert.ok(Date.parse(String(c.lastState.terminated!.startedAt)) - finishedAt >= 9000, 'restarted only after the 10 s back-off');
+    assert.match(String(c.state.waiting.message), /^back-off 20s restarting failed container=app pod=backoff_/);
+    assert.ok(eventsOf('backoff').find((e) => e.reason === 'BackOff')!.count >= 2);
+    await remove('backoff');
+  });
+
   const policies: { restartPolicy: string; exit: number; phase: string; reason: string }[] = [
     { restartPolicy: 'Never', exit: 0, phase: 'Succeeded', reason: 'Completed' },
     { restartPolicy: 'Never', exit: 1, phase: 'Failed', reason: 'Error' },
