@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -161,6 +162,21 @@ suite('sandbox CLI', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  test('a --port already in use is said plainly, and the failed start leaves no cgroup behind', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', () => resolve()));
+    const port = (busy.address() as net.AddressInfo).port;
+    const instance = `cli-port-test-${process.pid}`;
+    try {
+      const r = spawnSync(TSX, [CLI, '--port', String(port), '--instance-name', instance, '--kubeconfig', path.join(os.tmpdir(), `pmc-cli-port-${process.pid}`, 'kc')], { encoding: 'utf8', cwd: ROOT });
+      assert.equal(r.status, 1);
+      assert.equal(r.stderr.trim(), `sandbox: could not start: port ${port} on 127.0.0.1 is already in use: choose another one (--port) or let the sandbox pick a free one`);
+      assert.equal(fs.existsSync(path.join(detectCgroupLayout().mountPoint, `pmc-sandbox-${instance}`)), false);
+    } finally {
+      busy.close();
     }
   });
 });

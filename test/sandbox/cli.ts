@@ -127,7 +127,7 @@ async function main(): Promise<number> {
       process.stderr.write(`sandbox: ${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`sandbox: could not start: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.stderr.write(`sandbox: could not start: ${e instanceof Error ? (options.verbose ? e.stack ?? e.message : e.message) : String(e)}\n`);
     return 1;
   }
   if (stopping) {

@@ -106,7 +106,10 @@ export class ApiServer {
     const { store } = this.options;
     if (!store.get(CRDS.resource, undefined, 'stresschaos.chaos-mesh.org')) store.create(CRDS.resource, stressChaosCrd(now()));
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
+      this.server.once('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EADDRINUSE') reject(new Error(`port ${this.options.port} on 127.0.0.1 is already in use: choose another one (--port) or let the sandbox pick a free one`, { cause: e }));
+        else reject(e);
+      });
       this.server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
     });
     const port = (this.server.address() as AddressInfo).port;
