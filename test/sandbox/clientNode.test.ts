@@ -50,6 +50,8 @@ suite('@kubernetes/client-node 1.4.0 against the sandbox', () => {
     kc = new k8s.KubeConfig();
     kc.loadFromFile(sandbox.kubeconfigPath);
     await until('all pods Running', () => (sandbox.store.list('pods').items.every((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running') ? true : undefined), 60_000);
+    await until('the Burstable pod Ready', () => (((sandbox.store.get('pods', NS, BURSTABLE)!.status as { conditions?: Array<{ type: string; status: string }> }).conditions ?? [])
+      .some((c) => c.type === 'Ready' && c.status === 'True') ? true : undefined), 60_000);
   });
 
   suiteTeardown(async () => {

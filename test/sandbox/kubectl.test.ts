@@ -92,6 +92,11 @@ suite('kubectl against the sandbox', function () {
       const pods = sandbox.store.list('pods').items;
       return pods.every((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running') ? true : undefined;
     });
+    // Ready means the app listens, which it does after touching its HOLD_MEMORY (top and logs read both).
+    await until('the Burstable pod Ready', async () => {
+      const conditions = (sandbox.store.get('pods', NS, BURSTABLE)!.status as { conditions?: Array<{ type: string; status: string }> }).conditions ?? [];
+      return conditions.some((c) => c.type === 'Ready' && c.status === 'True') ? true : undefined;
+    });
   });
 
   suiteTeardown(async () => {
