@@ -414,7 +414,7 @@ export class ApiServer {
     }
     if (method === 'PATCH') {
       if (!def.writes.includes('patch')) throw methodNotAllowed();
-      return this.patch(ctx, def, namespace, name);
+      return this.patch(ctx, def, namespace, name, subresource);
     }
     if (method === 'DELETE') {
       if (!def.writes.includes('delete')) throw methodNotAllowed();
@@ -442,7 +442,7 @@ export class ApiServer {
     this.send(ctx.res, code, result, warningHeaders(admitted.warnings));
   }
 
-  private patch(ctx: Ctx, def: ResourceDef, namespace: string | undefined, name: string): void {
+  private patch(ctx: Ctx, def: ResourceDef, namespace: string | undefined, name: string, subresource?: 'status'): void {
     const store = this.options.store;
     const type = (ctx.req.headers['content-type'] ?? '').split(';')[0].trim();
     const isCustom = def === STRESSCHAOS;
@@ -472,6 +472,7 @@ export class ApiServer {
       }
       const merged = mergePatch(old, { ...applied, metadata: { ...applied.metadata, resourceVersion: undefined } }) as KObject;
       merged.metadata.resourceVersion = applied.metadata.resourceVersion ?? old.metadata.resourceVersion;
+      if (def === PODS || def === NAMESPACES) merged.status = old.status;
       setManagedFields(merged, manager, 'Apply', old);
       const admitted = this.admit(ctx, def, 'UPDATE', merged, old);
       const result = isDryRun(ctx) ? admitted.obj : store.update(def.resource, admitted.obj);
@@ -490,6 +491,9 @@ export class ApiServer {
       throw invalid(def.kind, def.group, name, [{ field: 'metadata.name', reason: 'FieldValueInvalid', detail: 'Invalid value: the name and namespace of an object cannot be changed' }]);
     }
     patched.metadata.uid = old.metadata.uid;
+    // Pods and namespaces keep status and spec apart: each is written only through its own endpoint.
+    if (subresource === 'status') patched.spec = old.spec;
+    else if (def === PODS || def === NAMESPACES) patched.status = old.status;
     const manager = ctx.query.get('fieldManager') ?? userAgentManager(ctx.req);
     setManagedFields(patched, manager, 'Update', old);
     const admitted = this.admit(ctx, def, 'UPDATE', patched, old);
