@@ -514,6 +514,19 @@ suite('sandbox kubelet (real processes, real cgroups)', function () {
     assert.ok(eventsOf('status-pod').some((e) => e.reason === 'Killing' && e.message === 'Stopping container app'));
   });
 
+  test('a node given more pods than 110 at start reports that many as its pod capacity', async () => {
+    const s2 = new Store();
+    // an image the sandbox lacks: no process is started, only statuses and events are written
+    for (let i = 0; i < 123; i++) s2.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, namespace: 'cap' }, spec: { nodeName: 'cap-node', containers: [{ name: 'c', image: 'no/such-image' }] } });
+    const other = new Kubelet(s2, { nodeNames: ['cap-node', 'cap-node-2'], instanceName: `kubelet-cap-${process.pid}` });
+    await other.start();
+    try {
+      for (const n of ['cap-node', 'cap-node-2']) assert.equal((s2.get('nodes', undefined, n)!.status as { capacity: { pods: string } }).capacity.pods, '123');
+    } finally {
+      await other.stop();
+    }
+  });
+
   test('stop() leaves no process and no cgroup behind', async () => {
     const other = new Kubelet(new Store(), { nodeNames: ['stop-node'], instanceName: `kubelet-stop-${process.pid}` });
     const s = (other as unknown as { store: Store }).store;
