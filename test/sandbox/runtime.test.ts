@@ -199,7 +199,7 @@ suite('sandbox runtime (real cgroups and processes)', () => {
     assert.deepEqual([(await completed.exited).exitCode, (await completed.exited).reason], [0, 'Completed']);
   });
 
-  test('the OOM killer follows oom_score_adj: a stressor at 1000 is killed, the main process at 0 survives, and the counter moves', async () => {
+  test('the OOM killer follows oom_score_adj: a stressor at 1000 is killed, the main process at 0 survives, the counter moves; a later kill -9 of the main process is Error, not OOMKilled', async () => {
     const c = await start(['sleep', '60'], 100 * MiB, 0);
     try {
       await waitFor('the main process to join', async () => (await rt.cgroups.pids(c.cgroupDir)).length === 1);
@@ -214,6 +214,11 @@ suite('sandbox runtime (real cgroups and processes)', () => {
       const figures = await readCgroupFigures(c.cgroupDir, layout.version, { oomKills: true });
       assert.ok(figures!.oomKill >= 1, `oom_kill ${figures!.oomKill}`);
       assert.ok(c.running && alive(c.main.pid), 'the main process survived');
+      // a later `kill -9` of the main process is not an OOM kill, although the counter moved
+      process.kill(c.main.pid, 'SIGKILL');
+      const exit = await c.exited;
+      assert.deepEqual([exit.exitCode, exit.reason], [137, 'Error']);
+      assert.ok(exit.oomKills >= 1);
     } finally {
       await rt.stopContainer(c, 0);
     }

@@ -8,6 +8,7 @@ import { constants as osConstants } from 'node:os';
 import type { ContainerProcess } from '../contracts';
 import { CgroupManager, detectCgroupLayout, emptyCgroup, type CgroupLayout, type CgroupVersion } from './cgroup';
 import { ContainerLog } from './logs';
+import { bootMicros, oomKilledPids } from './kmsg';
 import { spawnJoined, spawnMain, BASE_PATH } from './process';
 
 export interface ContainerExit {
@@ -112,6 +113,7 @@ export class SandboxRuntime {
     const id = randomBytes(32).toString('hex');
     const dir = await this.cgroups.createContainer(o.podUid, id, { memoryLimit: o.memoryLimit });
     const env = { PATH: BASE_PATH, ...o.env };
+    const startedBootMicros = bootMicros();
     const main = spawnMain({
       cgroupDir: dir,
       version: this.version,
@@ -135,10 +137,16 @@ export class SandboxRuntime {
       // PID namespace dies), then the instance's cgroup is removed.
       await this.cgroups.destroyContainer(o.podUid, id).catch(() => emptyCgroup(dir).catch(() => undefined));
       const exitCode = code ?? 128 + (signal ? (SIGNALS[signal] ?? 0) : 0);
-      // OOMKilled only when the kernel's counter moved and the runtime did not send the kill itself:
-      // exit 137 alone is not proof (liveness kills and `kill -9` give it too).
-      const reason: ContainerExit['reason'] =
-        signal === 'SIGKILL' && oomKills > 0 && !holder.container!.stopRequested ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
+      // OOMKilled only when the kernel's counter moved, the runtime did not send the kill itself,
+      // and (when the kernel log is readable) the log names the main process as the victim: exit
+      // 137 alone is not proof (liveness kills and `kill -9` give it too), and the counter alone
+      // also counts a stressor killed earlier beside a main process that lived on.
+      let oomKilled = signal === 'SIGKILL' && oomKills > 0 && !holder.container!.stopRequested;
+      if (oomKilled) {
+        const victims = oomKilledPids(startedBootMicros);
+        if (victims) oomKilled = victims.has(main.pid);
+      }
+      const reason: ContainerExit['reason'] = oomKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
       const exit: ContainerExit = { exitCode, signal, reason, finishedAt, oomKills };
       holder.container!.exit = exit;
       this.containers.delete(holder.container!);
