@@ -104,7 +104,7 @@ export async function readNodeMemory(mountPoint: string, version: CgroupVersion)
     rss = stat.get('anon') ?? 0;
   } else {
     const usageText = await readOr(path.join(mountPoint, 'memory.usage_in_bytes'), '');
-    // some v1 roots do not account (usage 0): fall back to MemTotal − MemFree − Buffers − Cached-like figure
+    // a root without accounting reads 0: fall back to what the kernel counts as used, MemTotal − MemFree
     usage = Number(usageText.trim()) || capacity - (meminfo.get('MemFree') ?? 0);
     inactive = stat.get('total_inactive_file');
     rss = stat.get('total_rss') ?? 0;
