@@ -401,6 +401,16 @@ suite('sandbox prerequisites', () => {
     });
   }
 
+  test('a memory hierarchy the sandbox cannot write to: SandboxPrerequisiteError naming the cgroup and how to fix it', async () => {
+    const readOnly = new SandboxRuntime(`rt-test-ro-${process.pid}`, { version: 1, mountPoint: '/proc/sys', containerView: '/sys/fs/cgroup/memory' });
+    await assert.rejects(readOnly.init(), (e: unknown) => {
+      assert.ok(e instanceof SandboxPrerequisiteError);
+      assert.match(e.message, new RegExp(`^cannot create the sandbox's memory cgroup /proc/sys/pmc-sandbox-rt-test-ro-${process.pid}: .+\\. The sandbox needs root and a writable cgroup memory hierarchy`));
+      return true;
+    });
+    assert.equal(existsSync(`/run/pmc-sandbox/pmc-sandbox-rt-test-ro-${process.pid}.json`), false, 'no owner record is left behind');
+  });
+
   test('this machine has everything (root, stress-ng, util-linux)', () => {
     assert.doesNotThrow(() => checkPrerequisites());
   });
