@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { writeKubeconfig } from './api/kubeconfig';
 import { findKubectls, type KubectlBinary } from './api/kubectlBinaries';
 import { startSandbox, type Sandbox } from './cluster';
 
@@ -292,6 +293,42 @@ suite('kubectl against the sandbox', function () {
       watcher.kill();
     }
   }));
+
+  // RBAC as a user with a read-only identity meets it: the messages kubectl prints for 403s.
+  suite(`${newest?.label ?? 'kubectl'}: identities`, () => {
+    let viewerConfig: string;
+    suiteSetup(() => {
+      viewerConfig = path.join(dir, 'viewer-kubeconfig');
+      writeKubeconfig(viewerConfig, { url: sandbox.url, pki: sandbox.pki, token: sandbox.pki.viewerToken, user: sandbox.pki.viewerUser });
+    });
+    const asViewer = { get KUBECONFIG() { return viewerConfig; } };
+
+    test('auth whoami names the client certificate’s user and groups', async () => {
+      const rows = (await ok(newest, ['auth', 'whoami'])).trimEnd().split('\n').map(columns);
+      assert.deepEqual(rows, [['ATTRIBUTE', 'VALUE'], ['Username', 'sandbox-admin'], ['Groups', '[system:masters system:authenticated]']]);
+    });
+
+    test('auth can-i (protobuf from kubectl 1.33): the admin may create StressChaos, the viewer may only read', async () => {
+      assert.equal((await ok(newest, ['auth', 'can-i', 'create', 'stresschaos'])).trim(), 'yes');
+      const denied = await kubectl(newest, ['auth', 'can-i', 'create', 'stresschaos'], { KUBECONFIG: asViewer.KUBECONFIG });
+      assert.equal(denied.code, 1);
+      assert.equal(denied.stdout.trim(), 'no');
+      assert.equal((await ok(newest, ['auth', 'can-i', 'list', 'pods'], { KUBECONFIG: asViewer.KUBECONFIG })).trim(), 'yes');
+    });
+
+    test('the viewer’s apply is refused with the RBAC message', async () => {
+      const file = writeManifest('viewer-stress', stressChaosYaml('viewer-stress', 'hello-kubernetes', '8MB'));
+      const r = await kubectl(newest, ['apply', '-f', file], { KUBECONFIG: asViewer.KUBECONFIG });
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr.trim(), `Error from server (Forbidden): error when creating "${file}": stresschaos.chaos-mesh.org is forbidden: User "sandbox-viewer" cannot create resource "stresschaos" in API group "chaos-mesh.org" in the namespace "${NS}"`);
+    });
+
+    test('the viewer’s exec is refused with the RBAC message (after the SPDY fallback too)', async () => {
+      const r = await kubectl(newest, ['exec', BURSTABLE, '--', 'true'], { KUBECONFIG: asViewer.KUBECONFIG });
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr.trim(), `Error from server (Forbidden): pods "${BURSTABLE}" is forbidden: User "sandbox-viewer" cannot create resource "pods/exec" in API group "" in the namespace "${NS}"`);
+    });
+  });
 
   for (const k of others) {
     suite(`${k.label}: get, apply, exec`, () => {

@@ -1,6 +1,7 @@
-// Just enough of Kubernetes' protobuf encoding to read what kubectl 1.33 sends as protobuf for
-// the one kind the sandbox lets it create that way: `kubectl create namespace NAME` (a
-// runtime.Unknown envelope after the magic "k8s\0", holding a v1.Namespace). Everything else is JSON.
+// Just enough of Kubernetes' protobuf encoding to read what kubectl 1.33 sends as protobuf to
+// the sandbox: `kubectl create namespace NAME` (a v1 Namespace) and `kubectl auth can-i` (an
+// authorization.k8s.io/v1 SelfSubjectAccessReview), each in a runtime.Unknown envelope after the
+// magic "k8s\0". Everything else is JSON.
 import { ApiError, type KObject } from '../store';
 
 type Field = { no: number; wire: number; value: bigint | Buffer };
@@ -49,31 +50,40 @@ function stringMap(entries: Field[]): Record<string, string> | undefined {
   return m;
 }
 
-/** Decodes a protobuf-encoded v1 Namespace (metadata name, generateName, labels, annotations). */
-export function decodeProtobufNamespace(body: Buffer): KObject {
+/** Decodes a protobuf body: a v1 Namespace (name, generateName, labels, annotations) or a SelfSubjectAccessReview spec. */
+export function decodeProtobuf(body: Buffer): KObject {
   try {
     if (body.subarray(0, 4).toString('latin1') !== 'k8s\0') throw new Error('missing the k8s protobuf magic');
     const unknown = fields(body.subarray(4));
     const typeMeta = msg(unknown.find((f) => f.no === 1));
     const kind = str(typeMeta.find((f) => f.no === 2));
     const apiVersion = str(typeMeta.find((f) => f.no === 1));
-    if (kind !== 'Namespace' || apiVersion !== 'v1') throw new Error(`only v1 Namespace is read from protobuf, got ${apiVersion} ${kind}`);
-    const ns = fields(unknown.find((f) => f.no === 2)?.value as Buffer ?? Buffer.alloc(0));
-    const meta = msg(ns.find((f) => f.no === 1));
-    const labels = stringMap(meta.filter((f) => f.no === 11));
-    const annotations = stringMap(meta.filter((f) => f.no === 12));
-    return {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        ...(str(meta.find((f) => f.no === 1)) ? { name: str(meta.find((f) => f.no === 1)) } : {}),
-        ...(str(meta.find((f) => f.no === 2)) ? { generateName: str(meta.find((f) => f.no === 2)) } : {}),
-        ...(labels ? { labels } : {}),
-        ...(annotations ? { annotations } : {}),
-      },
-      spec: {},
-    };
+    const raw = fields((unknown.find((f) => f.no === 2)?.value as Buffer | undefined) ?? Buffer.alloc(0));
+    if (kind === 'Namespace' && apiVersion === 'v1') {
+      const meta = msg(raw.find((f) => f.no === 1));
+      const labels = stringMap(meta.filter((f) => f.no === 11));
+      const annotations = stringMap(meta.filter((f) => f.no === 12));
+      const name = str(meta.find((f) => f.no === 1));
+      const generateName = str(meta.find((f) => f.no === 2));
+      return {
+        apiVersion, kind,
+        metadata: { ...(name ? { name } : {}), ...(generateName ? { generateName } : {}), ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) },
+        spec: {},
+      };
+    }
+    if (kind === 'SelfSubjectAccessReview' && apiVersion === 'authorization.k8s.io/v1') {
+      const spec = msg(raw.find((f) => f.no === 2));
+      const attributes = (f: Field | undefined, names: string[]) => {
+        const m = msg(f);
+        if (!f) return undefined;
+        return Object.fromEntries(names.map((n, i) => [n, str(m.find((x) => x.no === i + 1))]).filter(([, v]) => v !== undefined));
+      };
+      const resourceAttributes = attributes(spec.find((f) => f.no === 1), ['namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name']);
+      const nonResourceAttributes = attributes(spec.find((f) => f.no === 2), ['path', 'verb']);
+      return { apiVersion, kind, metadata: {}, spec: { ...(resourceAttributes ? { resourceAttributes } : {}), ...(nonResourceAttributes ? { nonResourceAttributes } : {}) } };
+    }
+    throw new Error(`got ${apiVersion} ${kind}`);
   } catch (e) {
-    throw new ApiError(415, 'UnsupportedMediaType', `the sandbox reads protobuf only for v1 Namespace; send JSON (application/json): ${(e as Error).message}`);
+    throw new ApiError(415, 'UnsupportedMediaType', `the sandbox reads protobuf only for v1 Namespace and SelfSubjectAccessReview; send JSON (application/json): ${(e as Error).message}`);
   }
 }

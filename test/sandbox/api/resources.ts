@@ -134,6 +134,10 @@ export function apiResourceList(group: string, version: string): Record<string, 
     resources = [apiResource(NODE_METRICS), apiResource(POD_METRICS)];
   } else if (group === CRDS.group && version === CRDS.version) {
     resources = [apiResource(CRDS), sub('customresourcedefinitions/status', 'CustomResourceDefinition', false, ['get', 'patch', 'update'])];
+  } else if (group === 'authorization.k8s.io' && version === 'v1') {
+    resources = [sub('selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, ['create'])];
+  } else if (group === 'authentication.k8s.io' && version === 'v1') {
+    resources = [sub('selfsubjectreviews', 'SelfSubjectReview', false, ['create'])];
   } else {
     return undefined;
   }
@@ -142,6 +146,8 @@ export function apiResourceList(group: string, version: string): Record<string, 
 
 export const API_GROUPS = [
   { name: 'apiextensions.k8s.io', version: 'v1' },
+  { name: 'authentication.k8s.io', version: 'v1' },
+  { name: 'authorization.k8s.io', version: 'v1' },
   { name: 'chaos-mesh.org', version: 'v1alpha1' },
   { name: 'metrics.k8s.io', version: 'v1beta1' },
 ];

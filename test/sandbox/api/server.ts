@@ -14,7 +14,7 @@ import type { NodeAgent } from '../contracts';
 import { ApiError, type KObject, type Store, type StoreEvent } from '../store';
 import { decodeStressChaos, invalid, stressChaosCrd, type FieldValidation } from './crd';
 import { EXEC_PROTOCOLS, resolveContainer, serveExec, type ExecRequest } from './exec';
-import { decodeProtobufNamespace } from './protobuf';
+import { decodeProtobuf } from './protobuf';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import {
   apiGroup, apiGroupList, apiResourceList, apiVersions, CRDS, findResource, NAMESPACES, NODE_METRICS, NODES, openApiV3GroupVersion,
@@ -56,8 +56,10 @@ const methodNotAllowed = () => new ApiError(405, 'MethodNotAllowed', 'the server
 const VERB_OF: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
 
 function forbidden(user: User, verb: string, def: { group: string; resource: string }, namespace: string | undefined, name?: string): ApiError {
-  const qualified = def.group ? `${def.resource}.${def.group}` : def.resource;
+  // `pods "p" is forbidden: … cannot create resource "pods/exec"`: the subresource shows only in the second part.
   const resource = def.resource;
+  const base = resource.split('/')[0];
+  const qualified = def.group ? `${base}.${def.group}` : base;
   const who = name ? `${qualified} "${name}"` : qualified;
   const where = namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope';
   return new ApiError(403, 'Forbidden',
@@ -219,6 +221,8 @@ export class ApiServer {
         return this.send(res, 200, list);
       }
       if (b === 'metrics.k8s.io' && c === 'v1beta1') return this.metrics(ctx, seg.slice(3));
+      if (seg.length === 4 && ctx.method === 'POST' && `${b}/${c}/${seg[3]}` === 'authorization.k8s.io/v1/selfsubjectaccessreviews') return this.accessReview(ctx);
+      if (seg.length === 4 && ctx.method === 'POST' && `${b}/${c}/${seg[3]}` === 'authentication.k8s.io/v1/selfsubjectreviews') return this.whoAmI(ctx);
       return this.resourcePath(ctx, b, c, seg.slice(3));
     }
     throw statusNotFoundPath();
@@ -314,8 +318,8 @@ export class ApiServer {
 
   private decodeBody(ctx: Ctx): unknown {
     const type = (ctx.req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
-    // kubectl 1.33's `create namespace` sends protobuf; that one kind is decoded, others get 415.
-    if (type === 'application/vnd.kubernetes.protobuf') return decodeProtobufNamespace(ctx.body);
+    // kubectl 1.33's `create namespace` and `auth can-i` send protobuf: those kinds are decoded, others get 415.
+    if (type === 'application/vnd.kubernetes.protobuf') return decodeProtobuf(ctx.body);
     const text = ctx.body.toString('utf8');
     try {
       if (type === 'application/yaml' || type === 'application/apply-patch+yaml') return YAML.parse(text);
@@ -676,6 +680,28 @@ export class ApiServer {
       return this.send(res, 200, items[0]);
     }
     return this.send(res, 200, { kind: `${def.kind}List`, apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items });
+  }
+
+  // ---------------------------------------------------------------- who am I, what may I do
+
+  /** `kubectl auth can-i`: the admin may do everything, the viewer only get, list and watch. */
+  private accessReview(ctx: Ctx): void {
+    const review = this.decodeBody(ctx) as { spec?: { resourceAttributes?: { verb?: string }; nonResourceAttributes?: { verb?: string } } };
+    const verb = review.spec?.resourceAttributes?.verb ?? review.spec?.nonResourceAttributes?.verb ?? '';
+    const allowed = ctx.user.canWrite || ['get', 'list', 'watch'].includes(verb);
+    const reason = ctx.user.canWrite ? 'the sandbox admin is in group system:masters' : allowed ? 'the sandbox viewer may read everything' : '';
+    this.send(ctx.res, 201, {
+      kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec: review.spec ?? {},
+      status: { allowed, ...(reason ? { reason } : {}) },
+    });
+  }
+
+  /** `kubectl auth whoami`. */
+  private whoAmI(ctx: Ctx): void {
+    this.send(ctx.res, 201, {
+      kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null },
+      status: { userInfo: { username: ctx.user.name, groups: ctx.user.groups } },
+    });
   }
 
   // ---------------------------------------------------------------- upgrades (exec)
