@@ -174,7 +174,7 @@ suite('sandbox API server (wire protocol)', () => {
     test('/apis lists chaos-mesh.org/v1alpha1 and metrics.k8s.io/v1beta1 (kubectl top needs the latter)', async () => {
       const r = await request('GET', '/apis');
       const gvs = r.json.groups.map((g: { preferredVersion: { groupVersion: string } }) => g.preferredVersion.groupVersion);
-      assert.deepEqual(gvs, ['apiextensions.k8s.io/v1', 'chaos-mesh.org/v1alpha1', 'metrics.k8s.io/v1beta1']);
+      assert.deepEqual(gvs, ['apiextensions.k8s.io/v1', 'authentication.k8s.io/v1', 'authorization.k8s.io/v1', 'chaos-mesh.org/v1alpha1', 'metrics.k8s.io/v1beta1']);
     });
 
     test('/apis/chaos-mesh.org/v1alpha1 lists stresschaos without shortNames or a status subresource', async () => {
