@@ -475,6 +475,23 @@ suite('sandbox kubelet (real processes, real cgroups)', function () {
     store.delete('pods', NS, 'no-image');
   });
 
+  test('changing a container image (kubectl set image) kills it ("definition changed") and runs the new image', async () => {
+    store.create('pods', pod('set-image', [{ name: 'app', image: 'sandbox/pause' }, { name: 'other', image: 'nginx:1.27' }]));
+    await running('set-image');
+    await waitFor('the other container in ErrImagePull', () => cs('set-image', 'other')?.state.waiting?.reason === 'ErrImagePull');
+    store.mutate('pods', NS, 'set-image', (o) => {
+      const containers = (o.spec as { containers: { image: string }[] }).containers;
+      containers[0].image = 'sandbox/hello-kubernetes';
+      containers[1].image = 'sandbox/pause';
+    });
+    const c = await waitFor('the new image running', () => (cs('set-image')?.restartCount === 1 && cs('set-image')?.state.running ? cs('set-image') : undefined));
+    assert.deepEqual([c.image, c.imageID.split('@')[0]], ['sandbox/hello-kubernetes', 'sandbox/hello-kubernetes']);
+    assert.ok(eventsOf('set-image').some((e) => e.reason === 'Killing' && e.message === 'Container app definition changed, will be restarted'));
+    const other = await waitFor('the fixed image running', () => (cs('set-image', 'other')?.state.running ? cs('set-image', 'other') : undefined));
+    assert.equal(other.restartCount, 0);
+    await remove('set-image');
+  });
+
   test('Summary API and PodMetrics report the working set from the container cgroup (HOLD_MEMORY 96Mi is resident)', async () => {
     store.create('pods', pod('metrics', [
       { name: 'app', image: 'sandbox/hello-kubernetes', ports: [{ containerPort: 8080 }], env: [{ name: 'HOLD_MEMORY', value: '96Mi' }], resources: { limits: { memory: '300Mi' } } },

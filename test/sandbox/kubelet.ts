@@ -134,7 +134,7 @@ class ContainerRecord {
 
   /** `sidecar` is an init container with `restartPolicy: Always` (it keeps running beside the app). */
   constructor(
-    readonly spec: ContainerSpec,
+    public spec: ContainerSpec,
     readonly kind: 'regular' | 'init' | 'sidecar' = 'regular',
   ) {}
 
@@ -461,9 +461,39 @@ export class Kubelet implements NodeAgent {
     const rec = this.pods.get(uid);
     if (rec) {
       if (e.object.metadata.deletionTimestamp && !rec.terminating) this.teardown(rec, false);
+      else if (!rec.terminating) this.applySpecChange(rec, e.object);
       return;
     }
     if (!e.object.metadata.deletionTimestamp && !this.binding.has(uid)) this.admit(e.object);
+  }
+
+  /**
+   * A running pod's spec may change only in its containers' `image` (the API rejects the rest):
+   * the kubelet then kills the container ("definition changed") and starts the new definition.
+   */
+  private applySpecChange(rec: PodRecord, pod: KObject): void {
+    const spec = pod.spec as { containers?: ContainerSpec[]; initContainers?: ContainerSpec[] };
+    for (const next of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+      const c = rec.all.find((x) => x.name === next.name);
+      if (!c || c.spec.image === next.image) continue;
+      c.spec = next;
+      c.imagePullBackoffMs = 0;
+      const inst = c.instance;
+      if (!inst) {
+        // waiting: an image pull that failed is retried at once with the new image; a crash
+        // back-off keeps its timer, and its restart uses the new definition
+        const waiting = 'waiting' in c.state ? c.state.waiting.reason : '';
+        if (waiting === 'ErrImagePull' || waiting === 'ImagePullBackOff') {
+          c.restartTimer?.cancel();
+          this.enqueueStart(() => this.startContainer(rec, c));
+        }
+        this.markDirty(rec);
+        continue;
+      }
+      c.killReason = 'definition changed';
+      this.recordEvent(rec.pod, c, 'Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`);
+      this.track(this.runtime!.stopContainer(inst, rec.gracePeriodSeconds));
+    }
   }
 
   /** Schedules (when unassigned) and starts a pod of one of our nodes. */
