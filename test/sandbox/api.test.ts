@@ -555,6 +555,32 @@ suite('sandbox API server (wire protocol)', () => {
       assert.equal(r.json.message, 'the sandbox serves exec over WebSocket only (v5.channel.k8s.io), not SPDY/3.1: use kubectl 1.30 or newer, or kubectl 1.29 with KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true');
     });
 
+    test('a container that is not running is refused before the upgrade as the kubelet does (plain-text 500)', async () => {
+      store.mutate('pods', 'demo', 'web-2', (p) => {
+        (p.status as { containerStatuses: Array<{ state: unknown }> }).containerStatuses[0].state = { waiting: { reason: 'CrashLoopBackOff' } };
+      });
+      try {
+        const r = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+          const req = https.request(`${url}/api/v1/namespaces/demo/pods/web-2/exec?command=true&stdout=true`, {
+            ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey,
+            headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Protocol': 'v5.channel.k8s.io' },
+          });
+          req.on('response', (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+        assert.deepEqual(r, { status: 500, text: 'container not found ("app")' });
+      } finally {
+        store.mutate('pods', 'demo', 'web-2', (p) => {
+          (p.status as { containerStatuses: Array<{ state: unknown }> }).containerStatuses[0].state = { running: { startedAt: rfc(1000) } };
+        });
+      }
+    });
+
     test('an unknown container is refused before the upgrade with the apiserver message', async () => {
       const r = await upgrade({ Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Protocol': 'v5.channel.k8s.io' }, 'command=true&container=nope&stdout=true');
       assert.equal(r.status, 400);

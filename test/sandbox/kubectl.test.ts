@@ -194,6 +194,19 @@ suite('kubectl against the sandbox', function () {
         assert.equal(gone.stderr.trim(), `Error from server (NotFound): pods "${name}" not found`);
       });
 
+      test('exec into a container that cannot start fails as on a cluster: unable to upgrade connection: container not found', async () => {
+        const name = `broken-${k.dispatcher ? 'dispatcher' : 'newest'}`;
+        await ok(k, ['run', name, '--image=registry.example/nothing:1', '--restart=Never']);
+        try {
+          await until('the image pull failure', async () => ((await kubectl(k, ['get', 'pod', name, '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}'])).stdout === 'ErrImagePull' ? true : undefined));
+          const r = await kubectl(k, ['exec', name, '--', 'true']);
+          assert.equal(r.code, 1);
+          assert.equal(r.stderr.trim(), `error: unable to upgrade connection: container not found ("${name}")`);
+        } finally {
+          await ok(k, ['delete', 'pod', name]);
+        }
+      });
+
       test('get events lists the kubelet’s events for the pods', async () => {
         const out = (await ok(k, ['get', 'events', '-n', NS])).trimEnd().split('\n');
         assert.deepEqual(columns(out[0]), ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);

@@ -727,6 +727,16 @@ export class ApiServer {
       if (phase === 'Succeeded' || phase === 'Failed') {
         throw new ApiError(400, 'BadRequest', `cannot exec into a container in a completed pod; current phase is ${phase}`);
       }
+      // The kubelet answers a container that is not running (waiting in CrashLoopBackOff, say) with
+      // a plain-text 500 before any upgrade; kubectl shows `unable to upgrade connection: container not found ("c")`.
+      type Cs = { name: string; state?: { running?: unknown } };
+      const st = pod.status as { containerStatuses?: Cs[]; initContainerStatuses?: Cs[] } | undefined;
+      const cs = [...(st?.containerStatuses ?? []), ...(st?.initContainerStatuses ?? [])].find((c) => c.name === container);
+      if (!cs?.state?.running) {
+        const text = `container not found (${JSON.stringify(container)})`;
+        socket.end(`HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+        return;
+      }
       const command = q.getAll('command');
       if (!command.length) throw new ApiError(400, 'BadRequest', 'you must specify at least 1 command');
       const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
