@@ -129,6 +129,8 @@ class ContainerRecord {
   initDone = false;
   /** Its first start has been queued. */
   launched = false;
+  /** A restart is queued: restartCount goes up when it starts. */
+  restartPending = false;
   /** The image pull back-off (ImagePullBackOff), 0 before the first failure. */
   imagePullBackoffMs = 0;
 
@@ -767,6 +769,10 @@ export class Kubelet implements NodeAgent {
     }
     c.instance = inst;
     c.killReason = undefined;
+    if (c.restartPending) {
+      c.restartPending = false;
+      c.restartCount++;
+    }
     c.containerID = `sandbox://${inst.id}`;
     this.recordEvent(rec.pod, c, 'Normal', 'Created', `Created container: ${c.name}`);
     this.recordEvent(rec.pod, c, 'Normal', 'Started', `Started container ${c.name}`);
@@ -859,7 +865,9 @@ export class Kubelet implements NodeAgent {
     const entry = c.backoff;
     if (!entry || now - entry.lastUpdate > BACKOFF_RESET_MS) c.backoff = { delayMs: BACKOFF_INITIAL_MS, lastUpdate: now };
     else c.backoff = { delayMs: Math.min(entry.delayMs * 2, BACKOFF_MAX_MS), lastUpdate: now };
-    c.restartCount++;
+    // restartCount goes up when the new instance exists (the kubelet reads it from the new
+    // container's attempt number); until then the status still shows the termination
+    c.restartPending = true;
     this.enqueueStart(() => this.startContainer(rec, c));
   }
 
