@@ -174,7 +174,7 @@ suite('sandbox API server (wire protocol)', () => {
     test('/apis lists chaos-mesh.org/v1alpha1 and metrics.k8s.io/v1beta1 (kubectl top needs the latter)', async () => {
       const r = await request('GET', '/apis');
       const gvs = r.json.groups.map((g: { preferredVersion: { groupVersion: string } }) => g.preferredVersion.groupVersion);
-      assert.deepEqual(gvs, ['apiextensions.k8s.io/v1', 'authentication.k8s.io/v1', 'authorization.k8s.io/v1', 'chaos-mesh.org/v1alpha1', 'metrics.k8s.io/v1beta1']);
+      assert.deepEqual(gvs, ['apiextensions.k8s.io/v1', 'authentication.k8s.io/v1', 'authorization.k8s.io/v1', 'chaos-mesh.org/v1alpha1', 'events.k8s.io/v1', 'metrics.k8s.io/v1beta1']);
     });
 
     test('/apis/chaos-mesh.org/v1alpha1 lists stresschaos without shortNames or a status subresource', async () => {
@@ -241,6 +241,25 @@ suite('sandbox API server (wire protocol)', () => {
       const t = await request('GET', '/api/v1/namespaces/demo/events?fieldSelector=reason%3DStarted', { accept: TABLE });
       assert.deepEqual(t.json.columnDefinitions.map((c: { name: string }) => c.name), ['Last Seen', 'Type', 'Reason', 'Object', 'Subobject', 'Source', 'Message', 'First Seen', 'Count', 'Name']);
       assert.deepEqual(t.json.rows[0].cells, ['15m', 'Normal', 'Started', 'pod/web-1', '', 'kubelet, sandbox-node', 'Started container app', '3h', 2, 'web-1.a']);
+    });
+
+    test('events.k8s.io/v1 shows the same events converted: regarding, note, deprecated source and counts', async () => {
+      const uid = store.get('pods', 'demo', 'web-2')!.metadata.uid!;
+      store.create('events', {
+        apiVersion: 'v1', kind: 'Event', metadata: { name: 'web-2.v1', namespace: 'demo' },
+        involvedObject: { kind: 'Pod', namespace: 'demo', name: 'web-2', uid, apiVersion: 'v1' }, reason: 'Started', type: 'Normal', message: 'Started container app',
+        source: { component: 'kubelet', host: 'sandbox-node' }, firstTimestamp: rfc(5000), lastTimestamp: rfc(2000), count: 2,
+      });
+      const r = await request('GET', '/apis/events.k8s.io/v1/namespaces/demo/events?fieldSelector=regarding.name%3Dweb-2');
+      assert.equal(r.json.kind, 'EventList');
+      assert.equal(r.json.apiVersion, 'events.k8s.io/v1');
+      assert.deepEqual(r.json.items.map((i: KObject) => i.metadata.name), ['web-2.v1']);
+      const e = r.json.items[0];
+      assert.deepEqual({ regarding: e.regarding.name, note: e.note, reason: e.reason, type: e.type, reportingController: e.reportingController, deprecatedCount: e.deprecatedCount, deprecatedSource: e.deprecatedSource },
+        { regarding: 'web-2', note: 'Started container app', reason: 'Started', type: 'Normal', reportingController: 'kubelet', deprecatedCount: 2, deprecatedSource: { component: 'kubelet', host: 'sandbox-node' } });
+      assert.equal(e.message, undefined);
+      const write = await request('POST', '/apis/events.k8s.io/v1/namespaces/demo/events', { body: { metadata: { name: 'x' } } });
+      assert.equal(write.status, 405);
     });
 
     test('a Table list carries the resourceVersion and each row the namespace (kubectl -A needs both)', async () => {

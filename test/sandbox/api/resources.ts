@@ -17,6 +17,8 @@ export interface ResourceDef {
   fields?: Record<string, (o: KObject) => string | undefined>;
   /** Writes the sandbox accepts through the API (others answer 405 MethodNotAllowed). */
   writes: Array<'create' | 'update' | 'patch' | 'delete'>;
+  /** Another API version of a stored resource: how a stored object is shown in it. */
+  view?: (o: KObject) => KObject;
 }
 
 const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
@@ -59,6 +61,44 @@ export const EVENTS: ResourceDef = {
   },
 };
 
+/**
+ * events.k8s.io/v1: the same stored events, shown as the apiserver converts core/v1 Events
+ * (kubernetes pkg/apis/events/v1 conversion): involvedObject → regarding, message → note,
+ * source/firstTimestamp/lastTimestamp/count → deprecated*. Read-only here.
+ */
+export const EVENTS_V1: ResourceDef = {
+  group: 'events.k8s.io', version: 'v1', resource: 'events', singular: 'event', kind: 'Event', namespaced: true,
+  shortNames: ['ev'], verbs: ['get', 'list', 'watch'], writes: [],
+  fields: {
+    ...EVENTS.fields,
+    'regarding.kind': (o) => str(at(o, 'involvedObject', 'kind')) ?? '',
+    'regarding.namespace': (o) => str(at(o, 'involvedObject', 'namespace')) ?? '',
+    'regarding.name': (o) => str(at(o, 'involvedObject', 'name')) ?? '',
+    'regarding.uid': (o) => str(at(o, 'involvedObject', 'uid')) ?? '',
+    reportingController: (o) => str(o.reportingComponent) ?? '',
+  },
+  view: (e) => {
+    const out: KObject = {
+      apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: e.metadata,
+      eventTime: e.eventTime ?? null,
+      reportingController: e.reportingComponent ?? at(e, 'source', 'component') ?? '',
+      reportingInstance: e.reportingInstance ?? at(e, 'source', 'host') ?? '',
+      action: e.action ?? '',
+      reason: e.reason,
+      regarding: e.involvedObject,
+      note: e.message,
+      type: e.type,
+    };
+    if (e.series) out.series = e.series;
+    if (e.related) out.related = e.related;
+    if (e.source) out.deprecatedSource = e.source;
+    if (e.firstTimestamp) out.deprecatedFirstTimestamp = e.firstTimestamp;
+    if (e.lastTimestamp) out.deprecatedLastTimestamp = e.lastTimestamp;
+    if (e.count) out.deprecatedCount = e.count;
+    return out;
+  },
+};
+
 export const NAMESPACES: ResourceDef = {
   group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false,
   shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], writes: ['create', 'update', 'patch'],
@@ -89,7 +129,7 @@ export const NODE_METRICS: ResourceDef = {
 };
 
 /** Stored resources, by group/version and URL plural. */
-export const STORED: ResourceDef[] = [PODS, EVENTS, NAMESPACES, NODES, STRESSCHAOS, CRDS];
+export const STORED: ResourceDef[] = [PODS, EVENTS, EVENTS_V1, NAMESPACES, NODES, STRESSCHAOS, CRDS];
 
 export function findResource(group: string, version: string, resource: string): ResourceDef | undefined {
   return STORED.find((d) => d.group === group && d.version === version && d.resource === resource);
@@ -134,6 +174,8 @@ export function apiResourceList(group: string, version: string): Record<string, 
     resources = [apiResource(NODE_METRICS), apiResource(POD_METRICS)];
   } else if (group === CRDS.group && version === CRDS.version) {
     resources = [apiResource(CRDS), sub('customresourcedefinitions/status', 'CustomResourceDefinition', false, ['get', 'patch', 'update'])];
+  } else if (group === EVENTS_V1.group && version === EVENTS_V1.version) {
+    resources = [apiResource(EVENTS_V1)];
   } else if (group === 'authorization.k8s.io' && version === 'v1') {
     resources = [sub('selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, ['create'])];
   } else if (group === 'authentication.k8s.io' && version === 'v1') {
@@ -149,6 +191,7 @@ export const API_GROUPS = [
   { name: 'authentication.k8s.io', version: 'v1' },
   { name: 'authorization.k8s.io', version: 'v1' },
   { name: 'chaos-mesh.org', version: 'v1alpha1' },
+  { name: 'events.k8s.io', version: 'v1' },
   { name: 'metrics.k8s.io', version: 'v1beta1' },
 ];
 

@@ -294,7 +294,7 @@ export class ApiServer {
       const { items, resourceVersion } = this.options.store.list(def.resource, namespace);
       const selected = items.filter(pred);
       if (wantsTable(ctx.req.headers.accept)) return this.send(res, 200, toTable(def.resource, selected, resourceVersion, includeObject(query)));
-      return this.send(res, 200, { kind: listKind(def), apiVersion: apiVersionOf(def), metadata: { resourceVersion }, items: selected });
+      return this.send(res, 200, { kind: listKind(def), apiVersion: apiVersionOf(def), metadata: { resourceVersion }, items: def.view ? selected.map(def.view) : selected });
     }
     if (method === 'POST') {
       this.authorize(ctx, def, namespace);
@@ -404,7 +404,7 @@ export class ApiServer {
     if (method === 'GET') {
       const o = store.mustGet(def.resource, namespace, name);
       if (wantsTable(ctx.req.headers.accept)) return this.send(res, 200, toTable(def.resource, [o], o.metadata.resourceVersion!, includeObject(query)));
-      return this.send(res, 200, o);
+      return this.send(res, 200, def.view ? def.view(o) : o);
     }
     this.authorize(ctx, defForAuth, namespace, name);
     if (method === 'PUT') {
@@ -519,7 +519,8 @@ export class ApiServer {
     res.flushHeaders(); // client-node's fetch resolves only once headers arrive (wire doc §3)
     let first = true;
     const write = (type: string, obj: KObject) => {
-      const object = asTable && type !== 'ERROR' && type !== 'BOOKMARK' ? toTable(def.resource, [obj], obj.metadata.resourceVersion ?? '', include, first) : obj;
+      const plain = type !== 'ERROR' && type !== 'BOOKMARK' && def.view ? def.view(obj) : obj;
+      const object = asTable && type !== 'ERROR' && type !== 'BOOKMARK' ? toTable(def.resource, [obj], obj.metadata.resourceVersion ?? '', include, first) : plain;
       if (asTable && type !== 'ERROR' && type !== 'BOOKMARK') first = false;
       res.write(JSON.stringify({ type, object }) + '\n');
     };
