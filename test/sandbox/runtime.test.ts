@@ -146,6 +146,17 @@ suite('sandbox runtime (real cgroups and processes)', () => {
     }
   });
 
+  test("the main process and exec sessions start in the container's workingDir", async () => {
+    const c = await rt.startContainer({ podUid, argv: ['sh', '-c', 'pwd; exec sleep 60'], env: {}, workingDir: '/tmp', oomScoreAdj: 0, captureOutput: true });
+    try {
+      const r = await run(rt.exec(c, ['pwd'], false, false));
+      assert.deepEqual([r.code, r.stdout], [0, '/tmp\n']);
+      await waitFor('the main process output', () => c.log.render({}) === '/tmp\n');
+    } finally {
+      await rt.stopContainer(c, 0);
+    }
+  });
+
   test('a TTY exec session takes resizes: the command sees the new size (stty size)', async () => {
     const c = await start(['sleep', '60'], 64 * MiB);
     try {

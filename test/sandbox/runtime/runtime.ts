@@ -3,7 +3,7 @@
 // namespace, tells how it ended (OOMKilled from the kernel's own oom_kill counter), stops
 // containers by killing every process of their cgroup, and removes every cgroup it made.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { ContainerProcess } from '../contracts';
 import { CgroupManager, detectCgroupLayout, emptyCgroup, type CgroupLayout, type CgroupVersion } from './cgroup';
@@ -47,6 +47,8 @@ export class RuntimeContainer {
     readonly startedAt: Date,
     readonly oomScoreAdj: number,
     readonly env: Record<string, string>,
+    /** The container's working directory: exec sessions start there too, as with runc exec. */
+    readonly workingDir: string | undefined,
     /** Resolves when the main process has ended and every other process of the container is gone. */
     readonly exited: Promise<ContainerExit>,
   ) {}
@@ -152,7 +154,7 @@ export class SandboxRuntime {
       this.containers.delete(holder.container!);
       return exit;
     });
-    const container = new RuntimeContainer(id, o.podUid, dir, main, log, new Date(), o.oomScoreAdj, env, exited);
+    const container = new RuntimeContainer(id, o.podUid, dir, main, log, new Date(), o.oomScoreAdj, env, o.workingDir, exited);
     holder.container = container;
     this.containers.add(container);
     // like `runc start`, return once the process runs inside the container (exec can enter it);
@@ -188,6 +190,8 @@ export class SandboxRuntime {
       version: this.version,
       oomScoreAdj: c.oomScoreAdj,
       namespacesOf: c.main.pid,
+      // like the main process, which falls back to / when its workingDir does not exist
+      workingDir: c.workingDir && existsSync(c.workingDir) ? c.workingDir : undefined,
       argv,
       env: c.env,
       stdin,
