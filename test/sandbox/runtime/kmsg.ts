@@ -2,15 +2,14 @@
 // oom_kill counter says that a process of the container was OOM-killed; with several processes
 // (a stressor beside the app, on v1 or with singleProcessOOMKill) only the kernel log says
 // whether it was the main one: `Memory cgroup out of memory: Killed process <pid> (<comm>) …`.
-import { closeSync, constants, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 
-/** Microseconds since boot, the clock of /dev/kmsg records. */
+/**
+ * Microseconds on the clock of /dev/kmsg records (the kernel's local clock, monotonic since boot,
+ * not counting suspend, like CLOCK_MONOTONIC), less a second of margin for the two clocks' drift.
+ */
 export function bootMicros(): number {
-  try {
-    return Math.floor(Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1e6);
-  } catch {
-    return 0;
-  }
+  return Math.max(0, Number(process.hrtime.bigint() / 1000n) - 1_000_000);
 }
 
 /**
