@@ -1123,7 +1123,7 @@ export class Kubelet implements NodeAgent {
    * message, type, source) within the store's lifetime bumps `count` and `lastTimestamp` of the
    * first one instead of creating another (client-go's EventCorrelator).
    */
-  recordEvent(pod: KObject, c: ContainerRecord | undefined, type: 'Normal' | 'Warning', reason: string, message: string, component = 'kubelet'): void {
+  private recordEvent(pod: KObject, c: ContainerRecord | undefined, type: 'Normal' | 'Warning', reason: string, message: string, component = 'kubelet'): void {
     if (this.stopped) return;
     const ns = pod.metadata.namespace ?? 'default';
     const host = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
