@@ -320,13 +320,14 @@ suite('sandbox kubelet (real processes, real cgroups)', function () {
     });
   }
 
-  test('env: literal values with $(VAR) expansion, fieldRef and resourceFieldRef, HOSTNAME; no kubelet environment leaks in', async () => {
+  test('env: literal values with $(VAR) expansion, fieldRef and resourceFieldRef, HOSTNAME, SANDBOX_POD_IP; no kubelet environment leaks in', async () => {
     process.env.PMC_KUBELET_SECRET_FOR_TEST = 'must-not-leak';
     store.create('pods', pod('env', [
       {
         name: 'app',
         image: 'busybox',
         command: ['sh', '-c', 'env; exec sleep 600'],
+        ports: [{ containerPort: 9090 }],
         resources: { requests: { memory: '32Mi' }, limits: { memory: '64Mi' } },
         env: [
           { name: 'GREETING', value: 'hello' },
@@ -350,6 +351,8 @@ suite('sandbox kubelet (real processes, real cgroups)', function () {
       ['hello', 'hello from $(POD_NAME) $(NOT_EXPANDED)', 'env', NS, st.podIP, '64', 'env'],
     );
     assert.equal(env.PMC_KUBELET_SECRET_FOR_TEST, undefined);
+    // only the hello-kubernetes image gets PORT; every container learns its pod IP
+    assert.deepEqual([env.PORT, env.SANDBOX_POD_IP], [undefined, st.podIP]);
     delete process.env.PMC_KUBELET_SECRET_FOR_TEST;
     await remove('env');
   });

@@ -634,8 +634,9 @@ export class Kubelet implements NodeAgent {
       HOME: '/root',
       ...imageEnv,
     };
-    // the hello-kubernetes image listens on the first containerPort; every pod binds its own IP
-    if (c.spec.ports?.length) env.PORT = String(c.spec.ports[0].containerPort);
+    // the hello-kubernetes image listens on the first containerPort (its image sets PORT); every
+    // server in the sandbox must bind its pod's own IP, which only this variable tells it
+    if (imageEnv.PORT !== undefined && c.spec.ports?.length) env.PORT = String(c.spec.ports[0].containerPort);
     env.SANDBOX_POD_IP = rec.podIP;
     for (const v of c.spec.env ?? []) {
       if (v.valueFrom) {

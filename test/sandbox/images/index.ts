@@ -42,7 +42,8 @@ function helloImage(): ImageDefinition {
     name: 'sandbox/hello-kubernetes',
     entrypoint: [process.execPath, HELLO_SCRIPT],
     cmd: [],
-    env: {},
+    // the kubelet replaces it with the container's first containerPort when there is one
+    env: { PORT: '8080' },
     writesLogs: true,
     digest: helloDigest,
   };
