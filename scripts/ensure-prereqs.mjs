@@ -3,7 +3,8 @@
 //   1. npm packages from the lockfile (`npm ci`) when node_modules is missing or stale;
 //   2. Debian packages the tests and the sandbox need (chromium, ripgrep, stress-ng, libkrb5-dev),
 //      installed with apt-get when running as root, otherwise named in a clear error;
-//   3. code-server 4.100.3 in .vscode-test/code-server (offline-safe, see test/harness/codeServer.mjs).
+//   3. a real kubectl for the sandbox suites (scripts/install-kubectl.mjs, only when none is found);
+//   4. code-server 4.100.3 in .vscode-test/code-server (offline-safe, see test/harness/codeServer.mjs).
 // Uses only Node built-ins, so it runs before node_modules exists. Each step is skipped when
 // already done, so running it on every `npm test`/`npm start` costs a few stat calls.
 import { spawnSync } from 'node:child_process';
@@ -19,6 +20,10 @@ export const DEBIAN_PACKAGES = [
   { name: 'ripgrep', present: () => onPath('rg'), why: 'code-server installs offline with the system rg' },
   { name: 'stress-ng', present: () => onPath('stress-ng'), why: 'the sandbox cluster stresses memory with it' },
   { name: 'libkrb5-dev', present: () => fs.existsSync('/usr/include/gssapi/gssapi.h'), why: 'code-server builds its kerberos module against it' },
+  { name: 'openssl', present: () => onPath('openssl'), why: 'the sandbox cluster generates its CA and certificates with it' },
+  { name: 'util-linux', present: () => onPath('unshare') && onPath('nsenter'), why: 'the sandbox runs containers in private mount namespaces' },
+  { name: 'unzip', present: () => onPath('unzip'), why: 'a kubectl for the sandbox tests is unpacked from an npm package when the machine has none' },
+  { name: 'busybox', present: () => fs.existsSync('/bin/busybox'), why: 'the sampler script is tested under busybox sh, the shell of many images' },
 ];
 
 function onPath(command) {
@@ -86,6 +91,7 @@ export function ensureDebianPackages() {
 export async function ensurePrereqs({ codeServer = true } = {}) {
   ensureNodeModules();
   ensureDebianPackages();
+  run('node', [path.join(root, 'scripts', 'install-kubectl.mjs')], { cwd: root });
   if (codeServer) {
     const { ensureCodeServer } = await import('../test/harness/codeServer.mjs');
     ensureCodeServer();
