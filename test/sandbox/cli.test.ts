@@ -39,6 +39,25 @@ const alive = (pid: number) => {
   }
 };
 
+/**
+ * The node process running cli.ts under the `tsx` wrapper. Signals go to it, as Ctrl-C's does to
+ * the whole process group: tsx's own relay SIGKILLs its child when the child has not acknowledged a
+ * relayed signal within ~60 ms, which a loaded 2-core machine can miss, and a SIGKILLed sandbox
+ * cannot clean up.
+ */
+function cliProcess(wrapperPid: number): number {
+  for (const name of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === wrapperPid && fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('cli.ts')) return Number(name);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  throw new Error(`no cli.ts process under tsx (pid ${wrapperPid})`);
+}
+
 function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
@@ -130,7 +149,7 @@ suite('sandbox CLI', () => {
       while ((pids = pidsUnder(root)).length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       assert.ok(pids.length >= 6, `only ${pids.length} container processes under ${root}`);
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
+      process.kill(cliProcess(child.pid!), 'SIGTERM');
       assert.equal(await exited, 0);
       assert.equal(fs.existsSync(root), false, `${root} survived`);
       assert.deepEqual(pids.filter(alive), []);
@@ -155,7 +174,7 @@ suite('sandbox CLI', () => {
       assert.deepEqual(merged.contexts.map((c: { name: string }) => c.name), ['prod', 'sandbox']);
       assert.deepEqual(merged.clusters.map((c: { name: string }) => c.name), ['prod', 'sandbox']);
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      child.kill('SIGINT');
+      process.kill(cliProcess(child.pid!), 'SIGINT');
       assert.equal(await exited, 0);
       const after = YAML.parse(fs.readFileSync(kubeHome, 'utf8'));
       assert.deepEqual(after, own);
