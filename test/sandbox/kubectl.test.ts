@@ -106,7 +106,7 @@ suite('kubectl against the sandbox', function () {
   });
 
   test('at least one kubectl that speaks WebSocket exec is installed', () => {
-    assert.ok(kubectls.some((k) => k.exec === 'websocket'), 'no kubectl ≥1.30 found on PATH or in /usr/lib/google-cloud-sdk/bin: install one (e.g. from https://dl.k8s.io)');
+    assert.ok(kubectls.some((k) => k.exec === 'websocket'), 'no kubectl ≥1.30 found on PATH or in /usr/lib/google-cloud-sdk/bin: run `node scripts/install-kubectl.mjs`');
   });
 
   for (const k of full) {

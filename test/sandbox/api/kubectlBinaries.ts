@@ -1,5 +1,5 @@
-// Finds every real kubectl on this machine (PATH plus the Google Cloud SDK's versioned
-// kubectl.1.NN binaries) and what each one is, for the kubectl suites.
+// Finds every real kubectl on this machine (PATH, the Google Cloud SDK's versioned
+// kubectl.1.NN binaries, and the one scripts/install-kubectl.mjs fetches when there is none) and what each one is, for the kubectl suites.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,9 +17,11 @@ export interface KubectlBinary {
 }
 
 const SDK_BIN = '/usr/lib/google-cloud-sdk/bin';
+/** Where scripts/install-kubectl.mjs puts a kubectl when the machine has none. */
+const PROJECT_BIN = path.resolve(__dirname, '..', '..', '..', '.vscode-test', 'bin');
 
 export function findKubectls(): KubectlBinary[] {
-  const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), SDK_BIN];
+  const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), SDK_BIN, PROJECT_BIN];
   const seen = new Set<string>();
   const found: KubectlBinary[] = [];
   for (const dir of dirs) {
