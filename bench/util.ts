@@ -1,5 +1,6 @@
 // Small helpers shared by the benchmarks: timing, percentiles, and the results file.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export interface Figure {
@@ -35,7 +36,6 @@ export function writeResults(suite: string, figures: Figure[]): string {
   const dir = path.resolve(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${suite}.json`);
-  const os = require('node:os') as typeof import('node:os');
   fs.writeFileSync(
     file,
     JSON.stringify({ suite, takenAt: new Date().toISOString(), machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version, kernel: os.release() }, figures }, null, 2) + '\n',
