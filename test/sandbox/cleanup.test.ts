@@ -9,38 +9,7 @@ import WebSocket from 'ws';
 import { startSandbox, type Sandbox } from './cluster';
 import { detectCgroupLayout } from './runtime/cgroup';
 import type { KObject } from './store';
-
-function pidsUnder(dir: string): number[] {
-  const pids: number[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(path.join(d, e.name));
-      else if (e.name === 'cgroup.procs') pids.push(...fs.readFileSync(path.join(d, e.name), 'utf8').split('\n').filter(Boolean).map(Number));
-    }
-  };
-  walk(dir);
-  return pids;
-}
-
-/** A process that still runs: a zombie (dead, waiting for its parent to reap it) does not count. */
-const alive = (pid: number) => {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-};
-
-async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { isRunning, pidsUnder, until } from './testing';
 
 suite('sandbox cleanup', () => {
   let sandbox: Sandbox | undefined;
@@ -88,7 +57,7 @@ suite('sandbox cleanup', () => {
     sandbox = undefined;
     await closed;
     assert.equal(fs.existsSync(root), false, `${root} survived`);
-    assert.deepEqual(withExec.filter(alive), [], 'processes of the sandbox survived its stop');
+    assert.deepEqual(withExec.filter(isRunning), [], 'processes of the sandbox survived its stop');
     const refused = await new Promise<string>((resolve) => {
       const c = net.connect(port, '127.0.0.1');
       c.on('connect', () => {

@@ -11,33 +11,11 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { parseArgs } from './cli';
 import { detectCgroupLayout } from './runtime/cgroup';
+import { isRunning, pidsUnder } from './testing';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const CLI = path.join(ROOT, 'test', 'sandbox', 'cli.ts');
-
-/** Every pid in every cgroup.procs under `dir`. */
-function pidsUnder(dir: string): number[] {
-  const pids: number[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(path.join(d, e.name));
-      else if (e.name === 'cgroup.procs') pids.push(...fs.readFileSync(path.join(d, e.name), 'utf8').split('\n').filter(Boolean).map(Number));
-    }
-  };
-  walk(dir);
-  return pids;
-}
-
-/** A process that still runs: a zombie (dead, waiting for its parent to reap it) does not count. */
-const alive = (pid: number) => {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-};
 
 /**
  * The node process running cli.ts under the `tsx` wrapper. Signals go to it, as Ctrl-C's does to
@@ -152,7 +130,7 @@ suite('sandbox CLI', () => {
       process.kill(cliProcess(child.pid!), 'SIGTERM');
       assert.equal(await exited, 0);
       assert.equal(fs.existsSync(root), false, `${root} survived`);
-      assert.deepEqual(pids.filter(alive), []);
+      assert.deepEqual(pids.filter(isRunning), []);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       fs.rmSync(dir, { recursive: true, force: true });

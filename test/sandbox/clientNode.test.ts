@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { startSandbox, type Sandbox } from './cluster';
+import { until } from './testing';
 
 type K8s = typeof import('@kubernetes/client-node');
 
@@ -25,16 +26,6 @@ const stressChaos = (name: string, namespace = 'shop') => ({
   metadata: { name, namespace },
   spec: { mode: 'one', selector: { labelSelectors: { 'app.kubernetes.io/name': 'catalog' } }, stressors: { memory: { workers: 1, size: '8MB' } } },
 });
-
-async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The parsed Status body of a client-node ApiException. */
 function statusOf(e: unknown): { code: number; message: string } {

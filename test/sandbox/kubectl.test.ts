@@ -11,6 +11,7 @@ import YAML from 'yaml';
 import { writeKubeconfig } from './api/kubeconfig';
 import { findKubectls, type KubectlBinary } from './api/kubectlBinaries';
 import { startSandbox, type Sandbox } from './cluster';
+import { until } from './testing';
 
 const BURSTABLE = 'hello-kubernetes-7c9d8b6f5-x2k4p';
 const UNPROBED = 'hello-kubernetes-unprobed';
@@ -72,16 +73,6 @@ function writeManifest(name: string, text: string): string {
   const file = path.join(dir, `${name}.yaml`);
   fs.writeFileSync(file, text);
   return file;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 suite('kubectl against the sandbox', function () {

@@ -10,6 +10,7 @@ import { canLowerOomScoreAdj } from './runtime/runtime';
 import { detectCgroupLayout } from './runtime/cgroup';
 import { containerOomScoreAdj, podQosClass } from '../../src/core/qos';
 import type { Pod as CorePod } from '../../src/core/k8sTypes';
+import { isRunning } from './testing';
 
 const MiB = 1024 * 1024;
 const layout = detectCgroupLayout();
@@ -27,15 +28,6 @@ async function waitFor<T>(what: string, fn: () => T | undefined | false | null, 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
 
 interface ContainerStatus {
   name: string;
@@ -92,7 +84,7 @@ suite('sandbox kubelet (real processes, real cgroups)', function () {
     const dir = kubelet.podCgroupDir(store.get('pods', NS, name)!.metadata.uid!)!;
     store.delete('pods', NS, name);
     await waitFor(`${name}'s cgroup removed`, () => !existsSync(dir));
-    if (pid) await waitFor(`${name}'s process gone`, () => !alive(pid));
+    if (pid) await waitFor(`${name}'s process gone`, () => !isRunning(pid));
   };
 
   test('each node is registered with the host capacity, Ready, at 127.0.0.1', () => {
@@ -536,7 +528,7 @@ suite('sandbox kubelet (real processes, real cgroups)', function () {
     assert.ok(existsSync(dir));
     store.delete('pods', NS, 'status-pod');
     await waitFor('the pod cgroup removed', () => !existsSync(dir));
-    await waitFor('the process gone', () => !alive(pid));
+    await waitFor('the process gone', () => !isRunning(pid));
     assert.ok(eventsOf('status-pod').some((e) => e.reason === 'Killing' && e.message === 'Stopping container app'));
   });
 
@@ -567,6 +559,6 @@ suite('sandbox kubelet (real processes, real cgroups)', function () {
     assert.ok(existsSync(root));
     await other.stop();
     assert.equal(existsSync(root), false);
-    assert.deepEqual(pids.filter(alive), []);
+    assert.deepEqual(pids.filter(isRunning), []);
   });
 });

@@ -16,6 +16,7 @@ import { ContainerLog } from './runtime/logs';
 import { oomKilledPids } from './runtime/kmsg';
 import { PassThrough } from 'node:stream';
 import type { ContainerProcess } from './contracts';
+import { isRunning } from './testing';
 
 const MiB = 1024 * 1024;
 const layout = detectCgroupLayout();
@@ -42,16 +43,6 @@ async function run(p: ContainerProcess, input?: string): Promise<{ code: number 
   const { code, signal } = await p.exited;
   return { code, signal, stdout, stderr };
 }
-
-/** A live process: exists and is not a zombie (orphans re-parented to a PID 1 that does not reap them stay as zombies, dead and memory-free). */
-const alive = (pid: number): boolean => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
 
 const readAdj = (pid: number): number => Number(readFileSync(`/proc/${pid}/oom_score_adj`, 'utf8').trim());
 
@@ -225,7 +216,7 @@ suite('sandbox runtime (real cgroups and processes)', () => {
       await stress.exited;
       const figures = await readCgroupFigures(c.cgroupDir, layout.version, { oomKills: true });
       assert.ok(figures!.oomKill >= 1, `oom_kill ${figures!.oomKill}`);
-      assert.ok(c.running && alive(c.main.pid), 'the main process survived');
+      assert.ok(c.running && isRunning(c.main.pid), 'the main process survived');
       // a later `kill -9` of the main process is not an OOM kill, although the counter moved: the
       // kernel log says who the victims were (without a readable /dev/kmsg the runtime can only
       // go by the counter, and then reports OOMKilled)
@@ -259,7 +250,7 @@ suite('sandbox runtime (real cgroups and processes)', () => {
       assert.equal(existsSync(leftover), false, 'the leftover cgroup tree is removed');
       assert.equal(existsSync(`/run/pmc-sandbox/${leftoverName}.json`), false);
       await orphanExit;
-      assert.equal(alive(orphan.pid!), false, 'its process is killed');
+      assert.equal(isRunning(orphan.pid!), false, 'its process is killed');
       assert.equal(existsSync(rt.cgroups.root), true, "the first (live) runtime's root is untouched");
       await assert.rejects(new SandboxRuntime(`rt-test-${process.pid}`, layout).init(), /already running/);
     } finally {
@@ -286,7 +277,7 @@ suite('sandbox runtime (real cgroups and processes)', () => {
     await exec.exited;
     assert.equal(existsSync(other.cgroups.root), false);
     assert.equal(existsSync(`/run/pmc-sandbox/pmc-sandbox-rt-test-destroy-${process.pid}.json`), false);
-    assert.deepEqual([...pids, exec.pid].filter(alive), []);
+    assert.deepEqual([...pids, exec.pid].filter(isRunning), []);
   });
 });
 
