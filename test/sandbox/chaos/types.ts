@@ -3,22 +3,22 @@
 // through the API server), exact on output (status is written the way the Go structs marshal).
 import type { KObject } from '../store';
 
-export const GROUP = 'chaos-mesh.org';
-export const API_VERSION = 'chaos-mesh.org/v1alpha1';
-export const KIND = 'StressChaos';
-export const RESOURCE = 'stresschaos';
-
-/** CM controllers/common/finalizers: RecordFinalizer. */
-export const RECORD_FINALIZER = 'chaos-mesh/records';
-/** CM api/v1alpha1/common_types.go: PauseAnnotationKey (only the exact value "true" pauses). */
-export const PAUSE_ANNOTATION = 'experiment.chaos-mesh.org/pause';
-/** CM controllers/common/finalizers: AnnotationCleanFinalizer / AnnotationCleanFinalizerForced. */
-export const CLEAN_FINALIZER_ANNOTATION = 'chaos-mesh.chaos-mesh.org/cleanFinalizer';
-export const CLEAN_FINALIZER_FORCED = 'forced';
-
-export const PHASE_NOT_INJECTED = 'Not Injected';
-export const PHASE_INJECTED = 'Injected';
-export type DesiredPhase = 'Run' | 'Stop';
+// Names and status shapes come from the pure domain (src/core/stressChaos.ts), the one place that
+// writes Chaos Mesh's model down; the sandbox's controller only adds its loose input types.
+export {
+  CHAOS_MESH_GROUP as GROUP,
+  CHAOS_MESH_API_VERSION as API_VERSION,
+  STRESS_CHAOS_KIND as KIND,
+  STRESS_CHAOS_PLURAL as RESOURCE,
+  RECORDS_FINALIZER as RECORD_FINALIZER,
+  PAUSE_ANNOTATION,
+  CLEAN_FINALIZER_ANNOTATION,
+  CLEAN_FINALIZER_FORCED,
+  RECORD_PHASE_NOT_INJECTED as PHASE_NOT_INJECTED,
+  RECORD_PHASE_INJECTED as PHASE_INJECTED,
+} from '../../../src/core/stressChaos';
+export type { DesiredPhase, RecordEvent, ContainerRecord, StressInstance, ChaosCondition, StressChaosStatus } from '../../../src/core/stressChaos';
+import type { StressChaosStatus } from '../../../src/core/stressChaos';
 
 /** pkg/config/controller.go MAX_EVENTS default: record events kept per record. */
 export const MAX_RECORD_EVENTS = 100;
@@ -63,41 +63,6 @@ export interface StressChaosSpec {
   stressngStressors?: string;
   duration?: string | null;
   remoteCluster?: string;
-}
-
-export interface RecordEvent {
-  type: 'Succeeded' | 'Failed';
-  operation: 'Apply' | 'Recover';
-  message?: string;
-  timestamp: string;
-}
-
-export interface ContainerRecord {
-  id: string;
-  selectorKey: string;
-  phase: string;
-  injectedCount: number;
-  recoveredCount: number;
-  events?: RecordEvent[];
-}
-
-export interface StressInstance {
-  uid?: string;
-  memoryUid?: string;
-  startTime?: string;
-  memoryStartTime?: string;
-}
-
-export interface ChaosCondition {
-  type: 'Selected' | 'AllInjected' | 'AllRecovered' | 'Paused';
-  status: 'True' | 'False';
-  reason?: string;
-}
-
-export interface StressChaosStatus {
-  conditions?: ChaosCondition[];
-  experiment: { desiredPhase?: DesiredPhase; containerRecords?: ContainerRecord[] };
-  instances?: Record<string, StressInstance>;
 }
 
 export interface StressChaos extends KObject {
