@@ -9,6 +9,9 @@
 //      development (rebuild with `npm run watch`, then "Developer: Reload Window");
 // then prints the URL and stays up until Ctrl-C, which stops code-server and the sandbox.
 // Options: --port N (default: a free port), --no-sandbox.
+// $PMC_START_DIR moves this run's state (code-server profile, sandbox kubeconfig, code-server log)
+// from its defaults in the checkout into one folder: the e2e test of this script (test/e2e/start.test.ts)
+// uses it so that it never rewrites the kubeconfig or profile of an `npm start` the developer has open.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,6 +27,11 @@ if (portArg >= 0 && !(Number.isInteger(port) && port > 0 && port < 65536)) {
   process.exit(2);
 }
 const wantSandbox = !args.includes('--no-sandbox');
+const stateDir = process.env.PMC_START_DIR ? path.resolve(process.env.PMC_START_DIR) : undefined;
+/** One profile kept between runs (settings, layout), in the git-ignored .vscode-test folder. */
+const profileDir = stateDir ? path.join(stateDir, 'profile') : path.join(root, '.vscode-test', 'start');
+const sandboxKubeconfig = stateDir ? path.join(stateDir, 'kubeconfig') : path.join(root, '.sandbox', 'start-kubeconfig');
+const logFile = stateDir ? path.join(stateDir, 'code-server.log') : path.join(root, 'artifacts', 'logs', 'start-code-server.log');
 
 /** A StressChaos to look at in the opened folder; it targets the sandbox's hello-kubernetes pod. */
 const SAMPLE = `# A memory stress for the sandbox's hello-kubernetes pod (request 200Mi, limit 500Mi).
@@ -59,10 +67,9 @@ async function startSandboxCluster() {
   }
   const { require: tsxRequire } = await import('tsx/cjs/api');
   const { startSandbox } = tsxRequire(clusterModule, import.meta.url);
-  const kubeconfigPath = path.join(root, '.sandbox', 'start-kubeconfig');
   console.log('[start] starting the sandbox cluster…');
   try {
-    const sandbox = await startSandbox({ kubeconfigPath, log: (line) => process.stderr.write(`[sandbox] ${line}\n`) });
+    const sandbox = await startSandbox({ kubeconfigPath: sandboxKubeconfig, log: (line) => process.stderr.write(`[sandbox] ${line}\n`) });
     console.log(`[start] sandbox ready: ${sandbox.url} (kubeconfig ${path.relative(root, sandbox.kubeconfigPath)})`);
     return sandbox;
   } catch (e) {
@@ -86,19 +93,18 @@ async function main() {
         env.KUBECONFIG = sandbox.kubeconfigPath;
       }
     }
-    // One profile kept between runs (settings, layout), in the git-ignored .vscode-test folder.
-    const profile = h.makeProfile(path.join(root, '.vscode-test', 'start'));
+    const profile = h.makeProfile(profileDir);
     const sample = path.join(profile.workspaceDir, 'hello-memory-stress.yaml');
     if (!fs.existsSync(sample)) fs.writeFileSync(sample, SAMPLE);
-    const server = await h.startCodeServer({ profile, port, env, logFile: path.join(root, 'artifacts', 'logs', 'start-code-server.log') });
+    const server = await h.startCodeServer({ profile, port, env, logFile });
     onCleanup(() => server.stop());
     const url = h.workbenchUrl(server, { folder: profile.workspaceDir, payload: { extensionDevelopmentPath: root } });
     console.log(`\nPod Memory Chaos is running in VS Code ${h.VSCODE_VERSION} (code-server ${h.CODE_SERVER_VERSION}):\n\n  ${url}\n`);
-    console.log(`Logs: ${path.relative(root, path.join(root, 'artifacts', 'logs', 'start-code-server.log'))}. Press Ctrl-C to stop.`);
+    console.log(`Logs: ${path.relative(root, logFile)}. Press Ctrl-C to stop.`);
     let stopping = false;
     onCleanup(() => { stopping = true; }); // runs first (cleanups run in reverse), before the server is stopped
     await new Promise((resolve) => server.process.once('exit', resolve));
-    if (!stopping) console.error('[start] code-server exited on its own; see artifacts/logs/start-code-server.log');
+    if (!stopping) console.error(`[start] code-server exited on its own; see ${path.relative(root, logFile)}`);
   });
 }
 
