@@ -4,7 +4,9 @@
 //
 //   sandbox/hello-kubernetes   a small Node HTTP server (hello-kubernetes.js beside this file) on
 //                              the pod's IP and its first containerPort, holding HOLD_MEMORY of
-//                              touched memory; answers `/` and `/healthz`.
+//                              touched memory; answers `/` and `/healthz`. The container first
+//                              copies the node executable and the script into its own "rootfs"
+//                              and runs the copies (HELLO_LAUNCHER says why).
 //                              paulbouwer/hello-kubernetes:<any tag> runs the same.
 //   sandbox/pause              `sleep infinity`: a tiny process, for 2,000-pod benchmarks.
 //                              registry.k8s.io/pause:<any tag> runs the same.
@@ -14,7 +16,7 @@
 // entrypoint and `args` its arguments, as on a real runtime. An unknown image without `command`
 // cannot start: the kubelet reports ErrImagePull with a message listing the sandbox images.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 
 export interface ImageDefinition {
@@ -34,13 +36,76 @@ const HELLO_SCRIPT = path.join(__dirname, 'hello-kubernetes.js');
 
 const digestOf = (text: string) => 'sha256:' + createHash('sha256').update(text).digest('hex');
 
+/** Where the hello-kubernetes containers put their rootfs copies: /var/tmp is disk, not tmpfs (FHS). */
+export const ROOTFS_DIR = '/var/tmp';
+/** Rootfs copies are named `<prefix><pid of the container's main process>-<random>`. */
+export const ROOTFS_PREFIX = 'pmc-sandbox-rootfs-';
+
+/**
+ * The hello-kubernetes entrypoint: `sh -c HELLO_LAUNCHER hello-kubernetes <node> <script>`, run by
+ * the container's own main process, inside its memory cgroup.
+ *
+ * Why copy: the kernel charges a page-cache page to the memory cgroup of the process that first
+ * reads (or writes) it, and keeps that charge for as long as the page stays cached. The host's
+ * `node` is already cached, charged to whoever ran it first (the test runner, the editor...), so
+ * a container running it directly has its code pages outside its own cgroup: memory pressure in
+ * the container can never evict them and the app never slows down, whatever the stress. On a
+ * node, the image's layers are files that only the container reads, so its code is charged to
+ * its own cgroup; under a stress near the limit the kernel reclaims those pages, the app faults
+ * them back from disk, its latency climbs and its liveness probe times out. Writing a private
+ * copy from inside the container charges ~100 MB of page cache (the ~35 MB the app maps among
+ * it) to the container, as an image's files would be.
+ *
+ * The copies are files on disk (/var/tmp): tmpfs pages are shmem, which reclaim cannot drop
+ * without swap, so a tmpfs copy would pin the app's code as surely as the host's page cache.
+ *
+ * No leftovers: each copy is opened (fd 4/5 for node, 6/7 for the script) and unlinked at once,
+ * before anything is written, and the app runs from the open descriptors (/proc/self/fd/N). The
+ * files then live only as long as the container's processes hold them: the kernel frees them when
+ * the container ends, however it ends (SIGKILL, an OOM kill, the sandbox's stop). Only a kill in
+ * the instant between mktemp and rm can leave an empty file, named after the main process's pid:
+ * removeStaleRootfs clears those at the next hello-kubernetes start.
+ *
+ * Written without `$$` or `$(`: the kubelet expands $(VAR) and `$$` in the argv it runs.
+ * `--preserve-symlinks-main`: node would otherwise resolve /proc/self/fd/6 to the deleted path
+ * and fail to find the script.
+ */
+export const HELLO_LAUNCHER = [
+  'set -e',
+  'read -r pid rest </proc/self/stat',
+  `node_copy=\`mktemp ${ROOTFS_DIR}/${ROOTFS_PREFIX}"\${pid}"-XXXXXXXX\``,
+  `script_copy=\`mktemp ${ROOTFS_DIR}/${ROOTFS_PREFIX}"\${pid}"-XXXXXXXX\``,
+  'exec 5>"$node_copy" 4<"$node_copy" 7>"$script_copy" 6<"$script_copy"',
+  'rm -f "$node_copy" "$script_copy"',
+  'cat "$1" >&5',
+  'cat "$2" >&7',
+  // the write descriptors are closed before exec: the kernel refuses to run a file open for writing
+  'exec 5>&- 7>&-',
+  'chmod 555 /proc/self/fd/4',
+  'exec /proc/self/fd/4 --preserve-symlinks-main /proc/self/fd/6',
+].join('\n');
+
+/** Removes rootfs copies whose owner is gone (only a kill between mktemp and rm leaves one). */
+export function removeStaleRootfs(): void {
+  let names: string[];
+  try {
+    names = readdirSync(ROOTFS_DIR).filter((n) => n.startsWith(ROOTFS_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^(\d+)-/.exec(name.slice(ROOTFS_PREFIX.length))?.[1]);
+    if (!Number.isInteger(pid) || pid <= 0 || !existsSync(`/proc/${pid}`)) rmSync(path.join(ROOTFS_DIR, name), { force: true });
+  }
+}
+
 let helloDigest: string | undefined;
 
 function helloImage(): ImageDefinition {
   helloDigest ??= digestOf(readFileSync(HELLO_SCRIPT, 'utf8'));
   return {
     name: 'sandbox/hello-kubernetes',
-    entrypoint: [process.execPath, HELLO_SCRIPT],
+    entrypoint: ['sh', '-c', HELLO_LAUNCHER, 'hello-kubernetes', process.execPath, HELLO_SCRIPT],
     cmd: [],
     // the kubelet replaces it with the container's first containerPort when there is one
     env: { PORT: '8080' },
@@ -101,5 +166,6 @@ export function resolveCommand(image: string, command: string[] | undefined, arg
       `image "${image}" is not available in the sandbox: its images are ${SANDBOX_IMAGES.join(', ')}; other images need an explicit command (it runs on the host's binaries)`,
     );
   }
+  if (def.name === 'sandbox/hello-kubernetes') removeStaleRootfs();
   return { argv: [...def.entrypoint, ...(args ?? def.cmd)], env: def.env, writesLogs: def.writesLogs || !!args?.length };
 }
