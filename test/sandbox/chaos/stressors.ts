@@ -49,20 +49,27 @@ import type { Target } from './selector';
 export const CHAOS_DAEMON_OOM_SCORE_ADJ = 1000;
 const PAGE_SIZE = 4096n;
 
-/** The memStress server loop in POSIX sh: `$1` workers, then the client command. */
+/**
+ * The memStress server loop in POSIX sh: `$1` workers, then the client command. As memStress's
+ * server (a channel of `workers` slots; take a slot, start a client, sleep a second, repeat; a
+ * client's exit frees its slot): at most `$1` clients alive, and at most one client started per
+ * second across all of them, so after OOM kills the stress comes back one client a second.
+ * Finished clients are reaped while the shell waits for its sleep; `kill -0` then tells the live.
+ */
 export const MEMSTRESS_SERVER = [
-  'slot() {',
-  "  trap 'kill -TERM $c $s 2>/dev/null; exit 0' TERM",
-  '  while :; do "$@" & c=$!; sleep 1 & s=$!; wait $s; wait $c; done',
-  '}',
-  'n=$1; shift; slots=; s=',
-  "trap 'kill -TERM $slots $s 2>/dev/null; exit 0' TERM",
-  'i=0',
-  'while [ $i -lt $n ]; do',
-  '  slot "$@" & slots="$slots $!"; i=$((i+1))',
-  '  if [ $i -lt $n ]; then sleep 1 & s=$!; wait $s; fi',
+  'n=$1; shift; clients=; s=',
+  "trap 'kill -TERM $clients $s 2>/dev/null; exit 0' TERM",
+  'while :; do',
+  '  live=; count=0',
+  '  for c in $clients; do if kill -0 "$c" 2>/dev/null; then live="$live $c"; count=$((count+1)); fi; done',
+  '  clients=$live',
+  '  if [ "$count" -lt "$n" ]; then',
+  '    "$@" & clients="$clients $!"',
+  '    sleep 1 & s=$!; wait $s',
+  '  else',
+  '    sleep 0.1 & s=$!; wait $s',
+  '  fi',
   'done',
-  'while :; do wait; done',
 ].join('\n');
 
 /** CM Stressors.Normalize: the two argument strings chaos-daemon receives ('' = not started). */
