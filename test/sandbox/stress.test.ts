@@ -1,7 +1,8 @@
 // The measured facts of the sandbox's memory chaos, read from the real cgroups of real containers:
 // how much a memory stress adds to the working set (cAdvisor's formula, src/core/cgroup.ts), what the
-// kernel's OOM killer does with a stress larger than the limit, how oomScoreAdj moves the victim, and
-// how a liveness restart makes a stress disappear while Chaos Mesh still says Injected.
+// kernel's OOM killer does with a stress larger than the limit, how oomScoreAdj moves the victim, what
+// a stress larger than the limit does to the app's own code pages, and how a liveness restart makes a
+// stress disappear while Chaos Mesh still says Injected.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -72,6 +73,29 @@ suite('stress: measured on real cgroups', function () {
     store.delete('stresschaos', NS, name);
     await waitFor(`${name} deleted`, () => store.get('stresschaos', NS, name) === undefined);
   };
+  /** A `kB` field of /proc/<pid>/status in bytes (0 once the process is gone). */
+  const statusBytes = (pid: number, field: string): number => {
+    try {
+      const m = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return m ? Number(m[1]) * 1024 : 0;
+    } catch {
+      return 0;
+    }
+  };
+  /** What each process of a stressor holds, in KiB: private anonymous memory, shared memory, page tables. */
+  const stressorMemory = (pid: number): Record<string, { anonKiB: number; shmemKiB: number; pageTablesKiB: number }> => {
+    const out: Record<string, { anonKiB: number; shmemKiB: number; pageTablesKiB: number }> = {};
+    for (const p of processTree(pid)) {
+      const comm = readFileSync(`/proc/${p.pid}/comm`, 'utf8').trim();
+      out[`${p.pid} ${comm}`] = { anonKiB: statusBytes(p.pid, 'RssAnon') / 1024, shmemKiB: statusBytes(p.pid, 'RssShmem') / 1024, pageTablesKiB: statusBytes(p.pid, 'VmPTE') / 1024 };
+    }
+    return out;
+  };
+  /** Major page faults of a process so far: pages it had to read back from disk (/proc/<pid>/stat field 12). */
+  const majorFaults = (pid: number): number => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[9]);
+  };
   const adj = (pid: number): number => Number(readFileSync(`/proc/${pid}/oom_score_adj`, 'utf8').trim());
 
   suiteSetup(async () => {
@@ -80,14 +104,18 @@ suite('stress: measured on real cgroups', function () {
     await kubelet.start();
     chaos = new ChaosMeshController(store, kubelet);
     await chaos.start();
-    const probed = helloPod(NS, 'probed', { labels: { app: 'probed' }, holdMemory: '32Mi', liveness: { periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 2 } });
-    (probed.spec as { terminationGracePeriodSeconds: number }).terminationGracePeriodSeconds = 1;
+    // the default scenario's Burstable pod: requests 200Mi, limits 500Mi, HOLD_MEMORY 64Mi, liveness
+    // probe every 5 s with a 1 s timeout and 3 failures
+    const probed = helloPod(NS, 'probed', { labels: { app: 'probed' }, holdMemory: '64Mi', liveness: { periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 3 } });
+    const frozen = helloPod(NS, 'frozen', { labels: { app: 'frozen' }, holdMemory: '32Mi', liveness: { periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 2 } });
+    (frozen.spec as { terminationGracePeriodSeconds: number }).terminationGracePeriodSeconds = 1;
     const pods: KObject[] = [
       // the default scenario's Burstable shape: requests 200Mi, limits 500Mi
       helloPod(NS, 'measured', { labels: { app: 'measured' }, holdMemory: '32Mi' }),
       helloPod(NS, 'oom-worker', { labels: { app: 'oom-worker' }, holdMemory: '64Mi' }),
       helloPod(NS, 'oom-app', { labels: { app: 'oom-app' }, holdMemory: '64Mi' }),
       probed,
+      frozen,
     ];
     for (const p of pods) store.create('pods', p);
     await waitFor('every pod running', () => pods.every((p) => running(p.metadata.name!)));
@@ -98,15 +126,39 @@ suite('stress: measured on real cgroups', function () {
     await kubelet?.stop();
   });
 
-  test('a 50MiB memory stress raises the container’s working set by 50 MiB ± 10%, held until recovered', async () => {
+  test('a 50MiB memory stress raises the container’s working set by 50 MiB ± 10% once the stressor holds its memory, and recovery gives it back', async () => {
+    const appPid = kubelet.containerPid(NS, 'measured', C)!;
+    const activeFile = (): number => {
+      const stat = readFileSync(path.join(kubelet.containerCgroupDir(NS, 'measured', C)!, 'memory.stat'), 'utf8');
+      return Number(/^(?:total_active_file|active_file) (\d+)$/m.exec(stat)![1]);
+    };
     const before = await settledWorkingSet('measured');
+    const appBefore = statusBytes(appPid, 'RssAnon');
+    const activeBefore = activeFile();
     const pid = await injected(create('fifty', { mode: 'all', selector: { labelSelectors: { app: 'measured' } }, stressors: { memory: { workers: 1, size: '50MiB' } } }), 'measured');
-    await waitFor('the 50MiB worker resident', () => workingSet('measured') - before > 45 * MiB);
+    // memStress prints nothing when it holds its memory; the kernel tells: the worker's anonymous
+    // resident set covers the 50 MiB it mapped and wrote
+    await waitFor('the worker holding its 50 MiB', () => processTree(pid).some((p) => statusBytes(p.pid, 'RssAnon') >= 50 * MiB), 30000, 20);
     const during = await settledWorkingSet('measured');
-    const delta = during - before;
-    assert.ok(Math.abs(delta - 50 * MiB) <= 5 * MiB, `working set +${(delta / MiB).toFixed(2)} MiB`);
-    await new Promise((r) => setTimeout(r, 1000));
-    assert.ok(workingSet('measured') - before > 45 * MiB, 'the memory is held, not churned');
+    // The delta from before the injection to the held stress is what a user sees the stress add. It is
+    // the 50 MiB the worker wrote plus the stressor's own processes, ~4.3 MiB measured here (cgroup v1,
+    // stress-ng 0.15): stress-ng's 2.2 MiB shared stats region (shmem, charged to the container that
+    // touched it), ~1.1 MiB of private memory in each of its three processes (partly shared
+    // copy-on-write), the memStress server's sh and sleep (~0.1 MiB each) and their page tables
+    // (~0.4 MiB). memStress's two Go processes carry a few MiB of their own too. So the delta is never
+    // below 50 MiB (all of the payload is charged to the container) and within the issue's +10% above.
+    // The app's own memory may move meanwhile: its heap (V8 grows or shrinks it), and its page cache
+    // (the kernel moves the app's executable pages between the inactive list, outside the working
+    // set, and the active list, inside it; stress-ng's own files are cached outside the container,
+    // see warmStressorPageCache). So the stress's share is the working-set delta less the app's
+    // anonymous-memory change and the container's active page-cache change over the same interval,
+    // all read from the kernel. Both were 0 in the runs we logged; one earlier run, without this
+    // correction, measured less than 50 MiB (its cause was not captured).
+    const appDrift = statusBytes(appPid, 'RssAnon') - appBefore + (activeFile() - activeBefore);
+    const delta = during - before - appDrift;
+    const detail = `working set +${((during - before) / MiB).toFixed(2)} MiB, the app's own ${(appDrift / MiB).toFixed(2)} MiB; stressor processes: ${JSON.stringify(stressorMemory(pid))}`;
+    assert.ok(delta >= 50 * MiB, detail);
+    assert.ok(delta <= 55 * MiB, detail);
     const tree = processTree(pid);
     await remove('fifty');
     assert.ok(!tree.some(isAlive), 'recovery ended the stressor');
@@ -159,14 +211,38 @@ suite('stress: measured on real cgroups', function () {
     await remove('protected');
   });
 
+  test('3000MiB on the probed 500Mi pod: the kernel OOM-kills memStress clients and evicts the app’s own code, which the app reads back from its image', async () => {
+    const appPid = kubelet.containerPid(NS, 'probed', C)!;
+    const memoryStat = (): string => readFileSync(path.join(kubelet.containerCgroupDir(NS, 'probed', C)!, 'memory.stat'), 'utf8');
+    const mappedFile = (): number => Number(/^(?:total_mapped_file|file_mapped) (\d+)$/m.exec(memoryStat())![1]);
+    // The container's own process wrote its copy of node (images/index.ts, HELLO_LAUNCHER), so the
+    // code the app runs is page cache charged to the container, as an image's files are on a node:
+    // node maps ~32 MiB of its executable. (Running the host's node, this figure was 0: its pages
+    // were charged to whoever read them first.)
+    await waitFor('the app’s code charged to its container', () => mappedFile() >= 16 * MiB);
+    const oomBefore = memory('probed').oomKills ?? 0;
+    const faultsBefore = majorFaults(appPid);
+    // as Chaos Mesh users write it: 3000MiB over 4 workers, 750MiB each, more than the 500Mi limit
+    await injected(create('probed-big', { mode: 'all', selector: { labelSelectors: { app: 'probed' } }, stressors: { memory: { workers: 4, size: '3000MiB' } } }), 'probed');
+    // Each memStress client grows until the limit, the kernel reclaims what it can (the app's code:
+    // page cache of its executable) and then OOM-kills the client (the largest, oom_score_adj 1000).
+    // The app faults its evicted code back from its executable: major faults, counted by the kernel.
+    await waitFor('three OOM kills in the container and the app reading its code back', () =>
+      (memory('probed').oomKills ?? 0) >= oomBefore + 3 && majorFaults(appPid) > faultsBefore);
+    assert.equal(kubelet.containerPid(NS, 'probed', C), appPid, 'the app was not the OOM victim');
+    await remove('probed-big');
+  });
+
+  // The kubelet and Chaos Mesh side of the liveness story, with an app that stops answering (frozen by
+  // SIGSTOP): what a memory stress alone does not cause on this host (see the test above).
   test('a liveness restart makes the stress disappear: probe failures, Killing, a new container without the stressor, the record still Injected', async () => {
-    const restartsBefore = status('probed').restartCount;
-    const pid = await injected(create('probed', { mode: 'all', selector: { labelSelectors: { app: 'probed' } }, stressors: { memory: { workers: 1, size: '16MiB' } } }), 'probed');
+    const restartsBefore = status('frozen').restartCount;
+    const pid = await injected(create('frozen', { mode: 'all', selector: { labelSelectors: { app: 'frozen' } }, stressors: { memory: { workers: 1, size: '16MiB' } } }), 'frozen');
     const tree = processTree(pid);
     // An app that stops answering (stopped by SIGSTOP here) fails its liveness probe.
-    process.kill(kubelet.containerPid(NS, 'probed', C)!, 'SIGSTOP');
-    await waitFor('the container restarted', () => status('probed').restartCount > restartsBefore && running('probed'), 30000);
-    const pod = store.get('pods', NS, 'probed')!;
+    process.kill(kubelet.containerPid(NS, 'frozen', C)!, 'SIGSTOP');
+    await waitFor('the container restarted', () => status('frozen').restartCount > restartsBefore && running('frozen'), 30000);
+    const pod = store.get('pods', NS, 'frozen')!;
     const lines = eventLines(store, pod);
     // failureThreshold 2: two failures, aggregated by the kubelet into one event with count 2 or more
     const unhealthy = store.list('events', NS).items.filter((e) => (e.involvedObject as { uid?: string }).uid === pod.metadata.uid && e.reason === 'Unhealthy');
@@ -174,9 +250,9 @@ suite('stress: measured on real cgroups', function () {
     assert.ok(unhealthy.reduce((n, e) => n + Number(e.count ?? 1), 0) >= 2, lines.join('\n'));
     assert.ok(lines.includes(`Killing: Container ${C} failed liveness probe, will be restarted`), lines.join('\n'));
     assert.ok(!tree.some(isAlive), 'the stressor died with the container');
-    const o = store.get('stresschaos', NS, 'probed') as StressChaos;
+    const o = store.get('stresschaos', NS, 'frozen') as StressChaos;
     assert.equal(o.status!.experiment.containerRecords![0].phase, 'Injected');
-    assert.equal(o.status!.instances![`${NS}/probed/${C}`].memoryUid, String(pid));
-    await remove('probed');
+    assert.equal(o.status!.instances![`${NS}/frozen/${C}`].memoryUid, String(pid));
+    await remove('frozen');
   });
 });
