@@ -51,10 +51,11 @@ export const ROOTFS_PREFIX = 'pmc-sandbox-rootfs-';
  * a container running it directly has its code pages outside its own cgroup: memory pressure in
  * the container can never evict them and the app never slows down, whatever the stress. On a
  * node, the image's layers are files that only the container reads, so its code is charged to
- * its own cgroup; under a stress near the limit the kernel reclaims those pages, the app faults
- * them back from disk, its latency climbs and its liveness probe times out. Writing a private
- * copy from inside the container charges ~100 MB of page cache (the ~35 MB the app maps among
- * it) to the container, as an image's files would be.
+ * its own cgroup; under a stress near the limit the kernel reclaims those pages and the app
+ * faults them back from disk, which slows it (how much depends on the disk and the stress:
+ * stress.test.ts measures it here). Writing a private copy from inside the container charges
+ * ~95 MiB of page cache (the ~32 MiB the app maps among it) to the container, as an image's
+ * files would be.
  *
  * The copies are files on disk (/var/tmp): tmpfs pages are shmem, which reclaim cannot drop
  * without swap, so a tmpfs copy would pin the app's code as surely as the host's page cache.
