@@ -1,7 +1,7 @@
 // How a StressChaos spec becomes command lines: Chaos Mesh's Normalize strings, memStress's flag and
 // size semantics, and the stress-ng invocations that reproduce them.
 import * as assert from 'node:assert/strict';
-import { CHAOS_DAEMON_OOM_SCORE_ADJ, MEMSTRESS_SERVER, normalizeStressors, parseMemStressFlags, planCpu, planMemory } from './chaos/stressors';
+import { CHAOS_DAEMON_OOM_SCORE_ADJ, MEMSTRESS_SERVER, RAMP_CLIENT, memStressRamp, normalizeStressors, parseMemStressFlags, planCpu, planMemory } from './chaos/stressors';
 import type { StressChaosSpec } from './chaos/types';
 
 const MEM_TOTAL = 24n * 1024n ** 3n;
@@ -105,6 +105,46 @@ suite('chaos stressors: memStress semantics reproduced with stress-ng', () => {
     const plan = planMemory(' --workers 1 --size 10MiB --vm-bytes 1G ', 0, MEM_TOTAL);
     assert.equal(plan.problem, 'flag provided but not defined: -vm-bytes');
     assert.deepEqual(plan.argv.slice(4), ['sh', '-c', `printf '%s\\n' "$1" >&2; exit 2`, 'memStress', 'flag provided but not defined: -vm-bytes']);
+  });
+
+  // memStress client: time.ParseDuration(growthTime) with the error ignored; `timeLine > time.Nanosecond`
+  // ramps; linearGrow divides by the duration's whole milliseconds.
+  const ramps: { name: string; time: string; ramp: ReturnType<typeof memStressRamp> }[] = [
+    { name: 'the default 0s allocates at once', time: '0s', ramp: { ms: 0n } },
+    { name: '30s ramps over 30000 ms', time: '30s', ramp: { ms: 30000n } },
+    { name: '1m30s ramps over 90000 ms', time: '1m30s', ramp: { ms: 90000n } },
+    { name: '1.5s keeps its fraction', time: '1.5s', ramp: { ms: 1500n } },
+    { name: '10min is not a Go duration: the error is ignored, everything at once', time: '10min', ramp: { ms: 0n } },
+    { name: 'a negative duration allocates at once', time: '-5s', ramp: { ms: 0n } },
+    { name: '1ns is not above a nanosecond: at once', time: '1ns', ramp: { ms: 0n } },
+    { name: '500us ramps over 0 whole ms: integer divide by zero', time: '500us', ramp: { panic: 'panic: runtime error: integer divide by zero' } },
+  ];
+  for (const r of ramps) {
+    test(`--time ${r.time}: ${r.name}`, () => {
+      assert.deepEqual(memStressRamp(r.time), r.ramp);
+    });
+  }
+
+  test('--time 30s (as StressChaos options ["--time", "30s"]): each client is the ramping Perl client over 30000 ms, holding whole pages', () => {
+    const spaced = planMemory(normalizeStressors({ stressors: { memory: { workers: 4, size: '3000MiB', options: ['--time', '30s'] } } }).memory, 0, MEM_TOTAL);
+    const joined = planMemory(normalizeStressors({ stressors: { memory: { workers: 4, size: '3000MiB', options: ['--time=30s'] } } }).memory, 0, MEM_TOTAL);
+    assert.deepEqual(joined.argv, spaced.argv);
+    assert.deepEqual(spaced.argv.slice(4, 9), ['sh', '-c', MEMSTRESS_SERVER, 'memStress', '4']);
+    assert.deepEqual(spaced.argv.slice(9), ['perl', '-e', RAMP_CLIENT, String(750n * 1024n * 1024n), '30000']);
+    assert.equal(spaced.bytesPerWorker, 750n * 1024n * 1024n);
+    assert.equal(spaced.problem, undefined);
+  });
+
+  test('--time with a size that is not whole pages: linearGrow stops at the last whole page', () => {
+    const plan = planMemory(' --workers 3 --size 100MB --time 10s ', 0, MEM_TOTAL);
+    assert.deepEqual(plan.argv.slice(-2), ['33333333', '10000']);
+    assert.equal(plan.bytesPerWorker, 8138n * 4096n);
+  });
+
+  test('--time 500us: every client panics (exit 2) and the server starts another each second', () => {
+    const plan = planMemory(' --workers 1 --size 10MiB --time 500us ', 0, MEM_TOTAL);
+    assert.equal(plan.problem, 'panic: runtime error: integer divide by zero');
+    assert.deepEqual(plan.argv.slice(9), ['sh', '-c', `printf '%s\\n' "$1" >&2; exit 2`, 'memStress', 'panic: runtime error: integer divide by zero']);
   });
 
   test('--client makes memStress a single client (no server, no respawn)', () => {

@@ -25,8 +25,10 @@
 //     most once per second (stress-ng alone would respawn immediately, many times a second); `--timeout
 //     0` runs until recovered (memStress has no end).
 //   Differences that remain: a stress-ng client carries ~3.5 MiB of its own (a 2.2 MiB shared stats
-//     region plus process overhead), about what memStress's two Go processes carry; memStress's
-//     `--time` ramp has no stress-ng equivalent, so memory is allocated at once.
+//     region plus process overhead), about what memStress's two Go processes carry.
+//   memStress `--time D` (a Go duration; unparsable is 0): each client ramps linearly to its size over D
+//     and then holds it (linearGrow). stress-ng cannot grow one process at a rate, so a ramping client
+//     is a few lines of Debian's Perl (RAMP_CLIENT); without `--time`, the client is the stress-ng above.
 // oom_score_adj: chaos-daemon prefixes the memory command with `choom -n <oomScoreAdj> --` when
 // oomScoreAdj ≠ 0; otherwise memStress (and stress-ng for CPU) inherit chaos-daemon's own value, which
 // is 1000: the chaos-daemon DaemonSet of the current release (v2.8.3 Helm chart) has no resources, so it
@@ -39,6 +41,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { goParseDuration } from '../../../src/core/stressChaos';
 import { goFields, memStressParseArgument, percentOfNodeMemory } from '../../../src/core/stressSize';
 import type { ContainerProcess, NodeAgent } from '../contracts';
 import { isAlive, processTree, signalProcesses, sleep } from './processTree';
@@ -190,15 +193,75 @@ export function planMemory(memoryArgs: string, oomScoreAdj: number, memTotal: bi
     problem ??= 'invalid argument';
     client = ['sh', '-c', 'echo "invalid argument"; exit 1'];
   } else {
-    bytesPerWorker = ((perWorker + PAGE_SIZE - 1n) / PAGE_SIZE) * PAGE_SIZE;
-    client = [
-      'stress-ng', '--vm', '1', '--vm-bytes', String(bytesPerWorker), '--vm-keep', '--vm-hang', '0',
-      '--vm-method', 'write64', '--vm-madvise', 'normal', '--no-oom-adjust', '--oomable', '--timeout', '0', '--quiet',
-    ];
+    const ramp = memStressRamp(flags.time);
+    if ('panic' in ramp) {
+      problem ??= ramp.panic;
+      client = exitWith(ramp.panic, 2);
+    } else if (ramp.ms === 0n) {
+      bytesPerWorker = ((perWorker + PAGE_SIZE - 1n) / PAGE_SIZE) * PAGE_SIZE;
+      client = [
+        'stress-ng', '--vm', '1', '--vm-bytes', String(bytesPerWorker), '--vm-keep', '--vm-hang', '0',
+        '--vm-method', 'write64', '--vm-madvise', 'normal', '--no-oom-adjust', '--oomable', '--timeout', '0', '--quiet',
+      ];
+    } else {
+      const plan = planRampClient(perWorker, ramp.ms);
+      bytesPerWorker = plan.bytes;
+      client = plan.client;
+    }
   }
   // `--client` makes memStress itself one client (no server, no respawn).
   const argv = flags.client ? [...choom, ...client] : [...choom, 'sh', '-c', MEMSTRESS_SERVER, 'memStress', String(workers), ...client];
   return { argv, bytesPerWorker, workers, problem };
+}
+
+/**
+ * memStress's `--time`: the client parses it with Go's time.ParseDuration and ignores a parse error
+ * (the duration is then 0); a duration above 1ns ramps (linearGrow), anything else allocates at once.
+ * linearGrow divides by the duration's whole milliseconds, so 2ns..999.999µs panics with an integer
+ * divide by zero before touching anything (the client exits 2, the server starts another).
+ */
+export function memStressRamp(time: string): { ms: bigint } | { panic: string } {
+  const parsed = goParseDuration(time);
+  const ns = 'error' in parsed ? 0n : parsed.nanoseconds;
+  if (ns <= 1n) return { ms: 0n };
+  const ms = ns / 1_000_000n;
+  if (ms === 0n) return { panic: 'panic: runtime error: integer divide by zero' };
+  return { ms };
+}
+
+/**
+ * A memStress client that ramps (linearGrow): every 10 ms it touches pages up to
+ * `length · elapsed_ms / T_ms / page` (integer arithmetic, as Go's uint64), so it holds
+ * floor(length / page) pages from T on, and then holds them forever. One process holds them all, as
+ * memStress's client does: the kernel's OOM killer ranks processes, so a client split into several
+ * processes (stress-ng's `--vm N --backoff`, a staircase) would not be the victim memStress's is —
+ * measured: the app, larger than any one step, was OOM-killed instead. stress-ng has no rate-limited
+ * allocation, so this client is a few lines of Perl (perl-base, Essential in Debian, no modules): it
+ * appends page-multiple strings of written bytes (every page resident, like memStress's one byte per
+ * page) and reads elapsed time from /proc/uptime (10 ms resolution, memStress's own step). It carries
+ * ~1.2 MiB of its own (perl), less than memStress's Go runtime.
+ */
+export const RAMP_CLIENT = [
+  'use integer;',
+  'my ($length, $ms) = @ARGV;',
+  'my $page = 4096;',
+  "sub uptime_ms { open(my $u, '<', '/proc/uptime') or die \"/proc/uptime: $!\\n\"; my ($s, $cs) = <$u> =~ /^(\\d+)\\.(\\d\\d)/; return $s * 1000 + $cs * 10 }",
+  'my $start = uptime_ms();',
+  'my ($touched, @held) = (0);',
+  'for (;;) {',
+  '  my $elapsed = uptime_ms() - $start;',
+  '  $elapsed = $ms if $elapsed > $ms;',
+  '  my $expected = $length * $elapsed / $ms / $page;',
+  '  if ($expected > $touched) { push @held, "\\1" x (($expected - $touched) * $page); $touched = $expected }',
+  '  last if $elapsed == $ms;',
+  '  select(undef, undef, undef, 0.01);',
+  '}',
+  'sleep 2 while 1;',
+].join('\n');
+
+/** The ramping client's argv and the bytes it ends up holding (whole pages: linearGrow's last). */
+export function planRampClient(perWorker: bigint, ms: bigint): { bytes: bigint; client: string[] } {
+  return { bytes: (perWorker / PAGE_SIZE) * PAGE_SIZE, client: ['perl', '-e', RAMP_CLIENT, String(perWorker), String(ms)] };
 }
 
 /** The CPU stressor's argv: chaos-daemon's `stress-ng <args>`, run with chaos-daemon's oom_score_adj. */
@@ -268,7 +331,7 @@ export async function stopStressor(s: RunningStressor, graceMs = 5000): Promise<
 }
 
 /**
- * Faults stress-ng, sh, sleep and choom into the page cache from the sandbox's own cgroup. Page cache is
+ * Faults stress-ng, sh, sleep, choom and perl into the page cache from the sandbox's own cgroup. Page cache is
  * charged to the cgroup that first reads a page; without this the first stressor would charge several
  * MiB of program text to the first target container. On a node, memStress's pages are likewise cached
  * once for every later experiment.
@@ -277,4 +340,6 @@ export async function warmStressorPageCache(): Promise<void> {
   const run = promisify(execFile);
   await run('choom', ['-n', '0', '--', 'sh', '-c', 'sleep 0']);
   await run('stress-ng', ['--vm', '1', '--vm-bytes', '4096', '--vm-keep', '--vm-method', 'write64', '--vm-madvise', 'normal', '--no-oom-adjust', '--oomable', '--vm-ops', '1', '--timeout', '5', '--quiet']);
+  // the ramping client (memStress --time), after stress-ng so a host without perl still warms stress-ng
+  await run('perl', ['-Minteger', '-e', '1']);
 }
