@@ -57,13 +57,19 @@ function alive(p: Proc): boolean {
   return !!now && now.startTime === p.startTime && now.state !== 'Z';
 }
 
+/**
+ * Some process of the group still runs. Zombies do not count (kill(-pgid, 0) would count them):
+ * code-server's helpers that outlive their parent are re-parented to PID 1, and on machines whose
+ * PID 1 never reaps (this one) they stay zombies, dead and holding nothing.
+ */
 function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return fs
+    .readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .some((n) => {
+      const p = readProc(Number(n));
+      return !!p && p.pgid === pgid && p.state !== 'Z';
+    });
 }
 
 function killGroup(pgid: number, signal: NodeJS.Signals): void {

@@ -30,14 +30,21 @@ suite('sandbox cleanup', () => {
     sandbox = await startSandbox({ kubeconfigPath: path.join(dir, 'kubeconfig'), instanceName: instance });
     const s = sandbox;
     await until('all containers running', () => (pidsUnder(root).length >= 6 ? true : undefined));
-    const before = pidsUnder(root).length;
     // A real memory stress (stress-ng inside the catalog container's cgroup)...
     const chaos: KObject = {
       apiVersion: 'chaos-mesh.org/v1alpha1', kind: 'StressChaos', metadata: { name: 'cleanup-stress', namespace: 'shop' },
       spec: { mode: 'one', selector: { labelSelectors: { 'app.kubernetes.io/name': 'catalog' } }, stressors: { memory: { workers: 1, size: '8MB' } } },
     };
     s.store.create('stresschaos', s.chaos.admit('CREATE', chaos));
-    await until('the stressor processes', () => (pidsUnder(root).length > before ? true : undefined));
+    // Counting pids is no sign: containers' start-up processes come and go meanwhile. Look for it.
+    const isStressor = (pid: number) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('stress-ng');
+      } catch {
+        return false;
+      }
+    };
+    await until('the stressor processes', () => (pidsUnder(root).some(isStressor) ? true : undefined));
     // ...and an exec session that would run for an hour.
     const port = Number(new URL(s.url).port);
     const ws = new WebSocket(`wss://127.0.0.1:${port}/api/v1/namespaces/hello-kubernetes/pods/hello-kubernetes-unprobed/exec?command=sleep&command=3600&stdout=true`,
@@ -48,9 +55,16 @@ suite('sandbox cleanup', () => {
       ws.on('open', () => resolve());
       ws.on('unexpected-response', () => reject(new Error('exec refused')));
     });
+    const isExecSleep = (pid: number) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8') === 'sleep\x003600\x00';
+      } catch {
+        return false;
+      }
+    };
     const withExec = await until('the exec process', () => {
       const p = pidsUnder(root);
-      return p.length > before + 1 ? p : undefined;
+      return p.some(isExecSleep) ? p : undefined;
     });
 
     await s.stop();
