@@ -353,3 +353,21 @@ export function formatBytes(bytes: bigint): string {
     return fraction === 0n ? `${tenths / 10n}${name}` : `${tenths / 10n}.${fraction}${name}`;
   }
 }
+
+/**
+ * The canonical BinarySI text of a whole byte count, as apimachinery serializes a BinarySI
+ * Quantity (what the kubelet and metrics-server put in `PodMetrics`, `status.capacity`…): the
+ * largest binary suffix that divides it exactly, else plain bytes (`1536` stays `1536`, since
+ * 1.5Ki has no exact BinarySI form). Not for display: use `formatBytes`.
+ */
+export function bytesToQuantity(bytes: bigint): string {
+  if (bytes === 0n) return '0';
+  const suffixes = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+  let value = bytes < 0n ? -bytes : bytes;
+  let unit = -1;
+  while (unit < suffixes.length - 1 && value % 1024n === 0n) {
+    value /= 1024n;
+    unit++;
+  }
+  return `${bytes < 0n ? '-' : ''}${value}${unit < 0 ? '' : suffixes[unit]}`;
+}

@@ -24,7 +24,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { containerOomScoreAdj, podQosClass } from '../../src/core/qos';
-import { quantityToBytes } from '../../src/core/quantity';
+import { bytesToQuantity, quantityToBytes } from '../../src/core/quantity';
 import type { Pod as CorePod } from '../../src/core/k8sTypes';
 import type { ContainerProcess, ExecOptions, LogOptions, NodeAgent } from './contracts';
 import { ApiError, notFound, type KObject, type Store, type StoreEvent } from './store';
@@ -217,19 +217,6 @@ function goDuration(ms: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m${s % 60}s`;
   return `${Math.floor(m / 60)}h${m % 60}m${s % 60}s`;
-}
-
-/** apimachinery BinarySI canonical form of a byte count: the largest exact binary suffix, else plain bytes. */
-export function binarySI(bytes: number): string {
-  const units = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
-  let value = Math.round(bytes);
-  if (value === 0) return '0';
-  let unit = -1;
-  while (unit < units.length - 1 && value % 1024 === 0) {
-    value /= 1024;
-    unit++;
-  }
-  return unit < 0 ? String(value) : `${value}${units[unit]}`;
 }
 
 /** Kubernetes `$(VAR)` expansion of command, args and env values; `$$(` escapes. */
@@ -1372,7 +1359,7 @@ export class Kubelet implements NodeAgent {
       const containers: Record<string, unknown>[] = [];
       rec.all.forEach((c, j) => {
         const s = perPod[i][j];
-        if (s) containers.push({ name: c.name, usage: { cpu: `${s.nanoCores}n`, memory: binarySI(s.mem.workingSetBytes) } });
+        if (s) containers.push({ name: c.name, usage: { cpu: `${s.nanoCores}n`, memory: bytesToQuantity(BigInt(Math.round(s.mem.workingSetBytes))) } });
       });
       if (!containers.length) return;
       out.push({
@@ -1402,7 +1389,7 @@ export class Kubelet implements NodeAgent {
         metadata: { name, creationTimestamp: time, labels },
         timestamp: time,
         window: '10s',
-        usage: { cpu: `${rate}n`, memory: binarySI(node.workingSetBytes) },
+        usage: { cpu: `${rate}n`, memory: bytesToQuantity(BigInt(Math.round(node.workingSetBytes))) },
       });
     }
     return out;

@@ -7,6 +7,7 @@
 import { randomInt } from 'node:crypto';
 import type { KObject, Store } from '../store';
 import type { ExpressionSelector, PodSelectorSpec, StressChaosSpec } from './types';
+import { goAtoi } from '../../../src/core/stressSize';
 
 export interface Target {
   namespace: string;
@@ -171,11 +172,11 @@ function phaseFilter(phases: string[] | null | undefined): (pod: Pod) => boolean
   };
 }
 
-function goAtoi(s: string): number {
-  if (!/^[+-]?[0-9]+$/.test(s)) throw new Error(`strconv.Atoi: parsing ${JSON.stringify(s)}: invalid syntax`);
-  const n = Number(s);
-  if (!Number.isSafeInteger(n)) throw new Error(`strconv.Atoi: parsing ${JSON.stringify(s)}: value out of range`);
-  return n;
+/** Go's strconv.Atoi as Chaos Mesh calls it (one implementation: src/core's), throwing its error. */
+function atoi(s: string): bigint {
+  const r = goAtoi(s);
+  if ('error' in r) throw new Error(r.error);
+  return r.value;
 }
 
 /** `count` distinct random indexes in [0, end) (CM generic.RandomFixedIndexes); all, in order, when count ≥ end. */
@@ -202,22 +203,22 @@ export function filterByMode(mode: string | undefined, value: string | undefined
     case 'all':
       return randomIndexes(count, count + 1);
     case 'fixed': {
-      let num = goAtoi(v);
-      if (count < num) num = count;
-      if (num <= 0) throw new Error('cannot select any object as value below or equal 0');
-      return randomIndexes(count, num);
+      let num = atoi(v);
+      if (BigInt(count) < num) num = BigInt(count);
+      if (num <= 0n) throw new Error('cannot select any object as value below or equal 0');
+      return randomIndexes(count, Number(num));
     }
     case 'fixed-percent': {
-      const percentage = goAtoi(v);
-      if (percentage === 0) throw new Error('cannot select any object as value below or equal 0');
-      if (percentage < 0 || percentage > 100) throw new Error(`fixed percentage value of ${percentage} is invalid, Must be (0,100]`);
-      return randomIndexes(count, Math.ceil((count * percentage) / 100));
+      const percentage = atoi(v);
+      if (percentage === 0n) throw new Error('cannot select any object as value below or equal 0');
+      if (percentage < 0n || percentage > 100n) throw new Error(`fixed percentage value of ${percentage} is invalid, Must be (0,100]`);
+      return randomIndexes(count, Math.ceil((count * Number(percentage)) / 100));
     }
     case 'random-max-percent': {
-      const maxPercentage = goAtoi(v);
-      if (maxPercentage === 0) throw new Error('cannot select any object as value below or equal 0');
-      if (maxPercentage < 0 || maxPercentage > 100) throw new Error(`fixed percentage value of ${maxPercentage} is invalid, Must be [0-100]`);
-      const percentage = randomInt(maxPercentage + 1);
+      const maxPercentage = atoi(v);
+      if (maxPercentage === 0n) throw new Error('cannot select any object as value below or equal 0');
+      if (maxPercentage < 0n || maxPercentage > 100n) throw new Error(`fixed percentage value of ${maxPercentage} is invalid, Must be [0-100]`);
+      const percentage = randomInt(Number(maxPercentage) + 1);
       return randomIndexes(count, Math.ceil((count * percentage) / 100));
     }
     default:

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import {
+  bytesToQuantity,
   addQuantities,
   compareQuantities,
   formatBytes,
@@ -249,5 +250,24 @@ suite('formatBytes', () => {
   ];
   for (const [bytes, expected, why] of FORMATTED) {
     test(`${bytes} bytes shows as ${expected}: ${why}`, () => assert.equal(formatBytes(bytes), expected));
+  }
+});
+
+suite('bytesToQuantity (canonical BinarySI, as apimachinery writes it)', () => {
+  const CASES: Array<[bigint, string, string]> = [
+    [0n, '0', 'zero has no suffix'],
+    [524288000n, '500Mi', 'a whole number of MiB'],
+    [1073741824n, '1Gi', 'the largest exact suffix wins'],
+    [1536n, '1536', '1.5Ki has no exact BinarySI form: plain bytes'],
+    [1000n, '1000', 'below 1024: plain bytes'],
+    [1n << 60n, '1Ei', 'Ei is the largest suffix'],
+    [1n << 70n, '1024Ei', 'past Ei the count grows'],
+    [-2048n, '-2Ki', 'negative values keep their sign'],
+  ];
+  for (const [bytes, expected, why] of CASES) {
+    test(`${bytes} bytes is ${expected}: ${why}`, () => {
+      assert.equal(bytesToQuantity(bytes), expected);
+      if (bytes >= 0n && bytes < 1n << 63n) assert.equal(quantityToBytes(expected), bytes, 'parses back to the same bytes');
+    });
   }
 });
