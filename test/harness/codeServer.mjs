@@ -242,20 +242,25 @@ export function workbenchUrl(server, { folder, payload }) {
  */
 export async function withCleanup(body) {
   const cleanups = [];
-  let cleaned = false;
-  const cleanup = async () => {
-    if (cleaned) return;
-    cleaned = true;
-    for (const fn of cleanups.reverse()) {
-      try {
-        await fn();
-      } catch (e) {
-        log(`cleanup: ${e?.message ?? e}`);
+  // One cleanup, however many callers: Ctrl-C under npm arrives twice (the terminal signals the
+  // whole process group and npm relays it to its script too), and the body's `finally` runs when
+  // the stopped server exits. Each must wait for the same run to finish, not return early and let
+  // the process exit while the sandbox is still removing its cgroups.
+  let cleaning;
+  const cleanup = () => {
+    cleaning ??= (async () => {
+      for (const fn of cleanups.reverse()) {
+        try {
+          await fn();
+        } catch (e) {
+          log(`cleanup: ${e?.message ?? e}`);
+        }
       }
-    }
+    })();
+    return cleaning;
   };
   const onSignal = (signal) => {
-    log(`${signal}: cleaning up`);
+    if (!cleaning) log(`${signal}: cleaning up`);
     void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];

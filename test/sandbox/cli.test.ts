@@ -143,6 +143,39 @@ suite('sandbox CLI', () => {
     }
   });
 
+  // Ctrl-C in a terminal signals the whole foreground process group, and npm relays the signal to
+  // its script as well: the sandbox gets SIGINT twice. That is one request to stop, not two.
+  test('Ctrl-C on `npm run sandbox` (SIGINT to its process group): one orderly stop, "stopped" printed, no process or cgroup left', async () => {
+    const instance = `cli-ctrl-c-${process.pid}`;
+    const root = path.join(detectCgroupLayout().mountPoint, `pmc-sandbox-${instance}`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmc-cli-test-'));
+    const child = spawn('npm', ['run', '--silent', 'sandbox', '--', '--kubeconfig', path.join(dir, 'kubeconfig'), '--instance-name', instance],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    try {
+      await waitForLine(child, /sandbox ready/, 60_000);
+      let pids: number[] = [];
+      await until(`the scenario's containers under ${root}`, () => ((pids = pidsUnder(root)).length >= 6 ? true : undefined), 30_000);
+      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+      process.kill(-child.pid!, 'SIGINT');
+      await exited;
+      assert.match(out, /sandbox: SIGINT received, stopping…\nsandbox: stopped\n/);
+      assert.doesNotMatch(err, /still stopping/, 'the relayed copy of the same Ctrl-C was taken for a second request');
+      assert.equal(fs.existsSync(root), false, `${root} outlived the stop`);
+      assert.deepEqual(pids.filter(isRunning), []);
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // the group is gone
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('--merge-into-kube-config adds the sandbox to ~/.kube/config and takes it out again on exit, keeping the user’s own entries', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pmc-cli-home-'));
     const kubeHome = path.join(home, '.kube', 'config');

@@ -105,15 +105,20 @@ async function main(): Promise<number> {
   const log = options.verbose ? (l: string) => process.stderr.write(l + '\n') : () => {};
   let sandbox: Sandbox;
   let stopping = false;
+  let firstSignalAt = 0;
   const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       process.on(sig, () => {
+        // Under `npm run sandbox`, one Ctrl-C arrives twice: the terminal signals the process group
+        // and npm relays the signal to its script. That echo is not a second request.
+        if (stopping && Date.now() - firstSignalAt < 1000) return;
         if (stopping) {
           process.stderr.write('sandbox: still stopping; a third signal exits without cleanup\n');
           process.once(sig, () => process.exit(130));
           return;
         }
         stopping = true;
+        firstSignalAt = Date.now();
         resolve(sig);
       });
     }
