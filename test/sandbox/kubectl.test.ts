@@ -262,6 +262,20 @@ suite('kubectl against the sandbox', function () {
         assert.match(r.stderr, /admission webhook "vstresschaos\.kb\.io" denied the request: Cannot update chaos spec/);
         await ok(k, ['delete', '-f', file]);
       });
+
+      // kube-apiserver passes the webhook's own Result on: kubectl's line carries no
+      // `stresschaos.chaos-mesh.org "x" is forbidden:` prefix, unlike an RBAC refusal.
+      test('a Kubernetes-style size (256Mi) is refused at create with the webhook\'s words, as kubectl prints them', async () => {
+        const name = `k8s-size-${k.dispatcher ? 'dispatcher' : 'newest'}`;
+        const file = writeManifest(name, stressChaosYaml(name, 'catalog', '256Mi'));
+        const r = await kubectl(k, ['apply', '-f', file]);
+        assert.equal(r.code, 1);
+        assert.equal(
+          r.stderr.trim(),
+          `Error from server (Forbidden): error when creating "${file}": admission webhook "vstresschaos.kb.io" denied the request: Spec.Stressors.MemoryStressor.Size: Invalid value: "256Mi": incorrect bytes format: invalid suffix: 'mi'`,
+        );
+        assert.equal((await kubectl(k, ['get', 'stresschaos', name, '-n', 'shop'])).code, 1, 'nothing was stored');
+      });
     });
   }
 

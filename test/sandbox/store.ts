@@ -48,7 +48,8 @@ export class ApiError extends Error {
     readonly code: number,
     readonly reason: string,
     message: string,
-    readonly details: Record<string, unknown> = {},
+    /** null: the Status has no `details`, as a webhook's own Result (Go's nil pointer, omitted). */
+    readonly details: Record<string, unknown> | null = {},
   ) {
     super(message);
   }
@@ -61,7 +62,7 @@ export class ApiError extends Error {
       status: 'Failure',
       message: this.message,
       reason: this.reason,
-      details: this.details,
+      ...(this.details ? { details: this.details } : {}),
       code: this.code,
     };
   }

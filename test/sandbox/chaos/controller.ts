@@ -96,8 +96,7 @@ export class ChaosMeshController {
   /**
    * The mutating + validating webhooks, called by the API server before it stores a create or update.
    * Returns the object to store (defaults applied) or throws the ApiError kube-apiserver would answer
-   * with (403 Forbidden, `stresschaos.chaos-mesh.org "x" is forbidden: admission webhook
-   * "vstresschaos.kb.io" denied the request: …`).
+   * with (403 Forbidden, `admission webhook "vstresschaos.kb.io" denied the request: …`).
    */
   admit(operation: 'CREATE' | 'UPDATE', obj: KObject, old?: KObject): KObject {
     return admitStressChaosRequest(operation, obj, old);

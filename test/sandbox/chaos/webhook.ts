@@ -6,22 +6,18 @@
 // How a denial reaches the client: Chaos Mesh registers its validators with controller-runtime v0.21
 // (`ctrl.NewWebhookManagedBy(mgr).WithValidator(...)`); a validator error that is not an API status
 // becomes `admission.Denied(err.Error())`, i.e. Allowed=false with Result{Code: 403, Reason: Forbidden,
-// Message: err}. kube-apiserver (apiserver pkg/admission/plugin/webhook/errors ToStatusErr) then
-// prefixes the message with `admission webhook "<name>" denied the request: ` and
-// `<resource>.<group> "<name>" is forbidden: `, keeps code 403 and reason Forbidden, and fills details
-// {name, group, kind: <resource>} as apierrors.NewForbidden does ("Unknown" when the name is not known
-// yet, e.g. with generateName).
+// Message: err}. kube-apiserver (apiserver pkg/admission/plugin/webhook/errors ToStatusErr) prefixes
+// the message with `admission webhook "<name>" denied the request: `, keeps the webhook's code 403 and
+// reason Forbidden, and answers with that Result as it is: the validating and mutating dispatchers
+// return `ErrWebhookRejection.Status` unwrapped, so there is no `<resource> "<name>" is forbidden: `
+// prefix (that is apierrors.NewForbidden, used by in-tree admission plugins such as ResourceQuota) and
+// no `details`. kubectl prints it as `Error from server (Forbidden): error when creating "x.yaml":
+// admission webhook "vstresschaos.kb.io" denied the request: …`.
 import { admitStressChaos } from '../../../src/core/stressChaos';
 import { ApiError, type KObject } from '../store';
-import { GROUP, RESOURCE } from './types';
 
 export function admitStressChaosRequest(operation: 'CREATE' | 'UPDATE', obj: KObject, old?: KObject): KObject {
   const result = admitStressChaos(obj, { operation, requestNamespace: obj.metadata?.namespace, oldObject: old });
   if (result.allowed) return result.object as KObject;
-  const name = obj.metadata?.name || 'Unknown';
-  throw new ApiError(403, 'Forbidden', `${RESOURCE}.${GROUP} ${JSON.stringify(name)} is forbidden: ${result.message}`, {
-    name,
-    group: GROUP,
-    kind: RESOURCE,
-  });
+  throw new ApiError(403, 'Forbidden', result.message, null);
 }
