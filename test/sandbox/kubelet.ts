@@ -730,7 +730,7 @@ export class Kubelet implements NodeAgent {
         `kubelet: this host refuses oom_score_adj below ${effective} (the sandbox lacks CAP_SYS_RESOURCE): containers whose QoS asks for less (Guaranteed: -997) run with ${effective}`,
       );
     }
-    const argv = resolved.argv.map((a) => expandVars(a, env));
+    const argv = resolved.argv.map((a, i) => (resolved.fromSpec[i] ? expandVars(a, env) : a));
     let inst: RuntimeContainer;
     try {
       inst = await this.runtime!.startContainer({

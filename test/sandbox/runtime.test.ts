@@ -364,6 +364,22 @@ suite('sandbox container log', () => {
   });
 });
 
+suite('sandbox images: what a container runs', () => {
+  // Kubernetes expands $(VAR) in the pod spec's command and args only, never in an image's
+  // ENTRYPOINT or CMD; the kubelet expands exactly the entries marked fromSpec.
+  test('args replace the image CMD after its entrypoint; only the spec\'s entries are marked for $(VAR) expansion', () => {
+    const withArgs = resolveCommand('sandbox/pause', undefined, ['$(A)', 'b']);
+    assert.deepEqual(withArgs.argv, ['sleep', 'infinity', '$(A)', 'b']);
+    assert.deepEqual(withArgs.fromSpec, [false, false, true, true]);
+    const imageOnly = resolveCommand('sandbox/hello-kubernetes', undefined, undefined);
+    assert.ok(imageOnly.argv.length > 0);
+    assert.deepEqual(imageOnly.fromSpec, imageOnly.argv.map(() => false));
+    const command = resolveCommand('sandbox/pause', ['sh', '-c', 'echo $(A)'], ['x']);
+    assert.deepEqual(command.argv, ['sh', '-c', 'echo $(A)', 'x']);
+    assert.deepEqual(command.fromSpec, [true, true, true, true]);
+  });
+});
+
 suite('sandbox loopback ranges', () => {
   test('sandboxes running at once lease different 127.n.0.0/16 ranges; a dead owner\'s range is taken over; release frees it', () => {
     const a = LoopbackLease.acquire('lease-a');

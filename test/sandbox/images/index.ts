@@ -151,6 +151,11 @@ export function imageId(image: string): string {
 
 export interface ResolvedCommand {
   argv: string[];
+  /**
+   * Per argv entry: whether it came from the pod spec's `command`/`args`. Only those get the
+   * kubelet's `$(VAR)` expansion; an image's ENTRYPOINT and CMD are passed as they are.
+   */
+  fromSpec: boolean[];
   env: Record<string, string>;
   writesLogs: boolean;
 }
@@ -161,12 +166,21 @@ export interface ResolvedCommand {
  */
 export function resolveCommand(image: string, command: string[] | undefined, args: string[] | undefined): ResolvedCommand {
   const def = lookupImage(image);
-  if (command?.length) return { argv: [...command, ...(args ?? [])], env: def?.env ?? {}, writesLogs: true };
+  if (command?.length) {
+    const argv = [...command, ...(args ?? [])];
+    return { argv, fromSpec: argv.map(() => true), env: def?.env ?? {}, writesLogs: true };
+  }
   if (!def) {
     throw new Error(
       `image "${image}" is not available in the sandbox: its images are ${SANDBOX_IMAGES.join(', ')}; other images need an explicit command (it runs on the host's binaries)`,
     );
   }
   if (def.name === 'sandbox/hello-kubernetes') removeStaleRootfs();
-  return { argv: [...def.entrypoint, ...(args ?? def.cmd)], env: def.env, writesLogs: def.writesLogs || !!args?.length };
+  const tail = args ?? def.cmd;
+  return {
+    argv: [...def.entrypoint, ...tail],
+    fromSpec: [...def.entrypoint.map(() => false), ...tail.map(() => args !== undefined)],
+    env: def.env,
+    writesLogs: def.writesLogs || !!args?.length,
+  };
 }
