@@ -1,6 +1,7 @@
 // The public surface of the pure domain: no `vscode`, no network, no processes (a unit test
 // scans this folder). The extension, the cluster layer and the sandbox import from here.
 export * from './k8sTypes';
+export * from './labels';
 export * from './quantity';
 export * from './stressSize';
 export * from './qos';

@@ -25,6 +25,7 @@ import {
   STRESS_CHAOS_KIND,
   type WebhookFieldError,
 } from './stressChaos';
+import { DNS1123_SUBDOMAIN_RE, dns1123SubdomainErrors, labelValueErrors, qualifiedNameErrors } from './labels';
 import { stressChaosSchemaViolations, stressChaosSpecSchemaViolations, knownFieldsAt, type SchemaViolation } from './stressChaosSchema';
 import {
   goFields,
@@ -102,8 +103,6 @@ export const DIAGNOSTIC_CODES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 type Path = (string | number)[];
-
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Where a StressChaos spec sits and which rules apply to it. */
 interface SpecContext {
@@ -301,18 +300,12 @@ class DocumentValidator {
       return;
     }
     if (typeof name !== 'string') return; // a wrong type is already reported by the schema
-    const problems: string[] = [];
-    if (name.length > 253) problems.push('must be no more than 253 characters');
-    if (!DNS_SUBDOMAIN.test(name)) {
-      problems.push(
-        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
-      );
-    }
+    const problems = dns1123SubdomainErrors(name);
     if (problems.length === 0) return;
     const suggestion = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 253);
     this.at(
       'invalid-name',
-      `\`${name}\` is not a valid object name: use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit${suggestion && DNS_SUBDOMAIN.test(suggestion) ? ` (e.g. \`${suggestion}\`)` : ''}. (API server: metadata.name: Invalid value: ${JSON.stringify(name)}: ${problems.join(', ')})`,
+      `\`${name}\` is not a valid object name: use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit${suggestion && DNS1123_SUBDOMAIN_RE.test(suggestion) ? ` (e.g. \`${suggestion}\`)` : ''}. (API server: metadata.name: Invalid value: ${JSON.stringify(name)}: ${problems.join(', ')})`,
       ['metadata', 'name'],
       'value',
     );
@@ -906,29 +899,19 @@ function withDefaultNamespace(spec: Record<string, unknown>, namespace: string):
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Kubernetes label syntax (apimachinery validation: qualified names and label values).
-
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+// Kubernetes label syntax: whether there is a problem is apimachinery's rule (./labels); the words
+// are ours, shorter than apimachinery's regex-quoting messages.
 
 function labelKeyProblem(key: string): string | undefined {
+  if (qualifiedNameErrors(key).length === 0) return undefined;
   const slash = key.lastIndexOf('/');
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
-    return 'the prefix before "/" must be a lower-case DNS subdomain';
-  }
-  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) {
-    return "a label name has at most 63 characters: letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
-  }
-  return undefined;
+  if (slash >= 0 && dns1123SubdomainErrors(key.slice(0, slash)).length > 0) return 'the prefix before "/" must be a lower-case DNS subdomain';
+  return "a label name has at most 63 characters: letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
 }
 
 function labelValueProblem(value: string): string | undefined {
-  if (value === '') return undefined;
-  if (value.length > 63 || !LABEL_NAME.test(value)) {
-    return "a label value is empty or has at most 63 characters: letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
-  }
-  return undefined;
+  if (labelValueErrors(value).length === 0) return undefined;
+  return "a label value is empty or has at most 63 characters: letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
 }
 
 // ---------------------------------------------------------------------------------------------------

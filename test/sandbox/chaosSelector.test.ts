@@ -68,6 +68,21 @@ suite('chaos selector: which pods a StressChaos selector matches (Chaos Mesh pkg
       selector: { namespaces: ['shop'], expressionSelectors: [{ key: 'app', operator: 'In', values: [] }] },
       message: "cannot parse label selector, msg: values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty",
     },
+    {
+      name: 'a label key with a space',
+      selector: { namespaces: ['shop'], labelSelectors: { 'app name': 'web' } },
+      message: `cannot parse label selector, msg: key: Invalid value: "app name": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', or 'my.name', or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+    },
+    {
+      name: 'an empty key prefix and a bad value',
+      selector: { namespaces: ['shop'], expressionSelectors: [{ key: '/app', operator: 'In', values: ['web', 'bad value'] }] },
+      message: 'cannot parse label selector, msg: key: Invalid value: "/app": prefix part must be non-empty',
+    },
+    {
+      name: 'a label value ending in a dash',
+      selector: { namespaces: ['shop'], expressionSelectors: [{ key: 'app', operator: 'NotIn', values: ['web', 'db-'] }] },
+      message: `cannot parse label selector, msg: values[1][app]: Invalid value: "db-": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
+    },
     { name: 'a field the API server does not index', selector: { namespaces: ['shop'], fieldSelectors: { 'spec.priority': '0' } }, message: 'field label not supported: spec.priority' },
     { name: 'an unknown node', selector: { namespaces: ['shop'], nodes: ['node-z'] }, message: 'cannot parse node selector, msg: nodes "node-z" not found' },
     { name: 'a phase selector with a value', selector: { namespaces: ['shop'], podPhaseSelectors: ['phase=Running'] }, message: 'cannot parse phase selector, msg: unsupported operator: =' },

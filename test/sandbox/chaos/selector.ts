@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto';
 import type { KObject, Store } from '../store';
 import type { ExpressionSelector, PodSelectorSpec, StressChaosSpec } from './types';
 import { goAtoi } from '../../../src/core/stressSize';
+import { labelValueErrors, qualifiedNameErrors } from '../../../src/core/labels';
 
 export interface Target {
   namespace: string;
@@ -26,34 +27,10 @@ type Pod = KObject & {
 };
 
 // ---------------------------------------------------------------------------------------------------
-// Label syntax (apimachinery validation: IsQualifiedName, IsValidLabelValue).
+// Label syntax: apimachinery's rules and messages, from src/core (labels.NewRequirement joins them with "; ").
 
-const NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS1123_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-function qualifiedNameProblem(key: string): string | undefined {
-  const parts = key.split('/');
-  let name = key;
-  if (parts.length === 2) {
-    const [prefix, n] = parts;
-    if (prefix.length === 0) return 'prefix part must be non-empty';
-    if (prefix.length > 253 || !DNS1123_SUBDOMAIN_RE.test(prefix)) return 'prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character';
-    name = n;
-  } else if (parts.length > 2) {
-    return "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
-  }
-  if (name.length === 0) return 'name part must be non-empty';
-  if (name.length > 63) return 'name part must be no more than 63 characters';
-  if (!NAME_RE.test(name)) return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-  return undefined;
-}
-
-function labelValueProblem(value: string): string | undefined {
-  if (value === '') return undefined;
-  if (value.length > 63) return 'must be no more than 63 characters';
-  if (!NAME_RE.test(value)) return "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-  return undefined;
-}
+const qualifiedNameProblem = (key: string): string | undefined => qualifiedNameErrors(key).join('; ') || undefined;
+const labelValueProblem = (value: string): string | undefined => labelValueErrors(value).join('; ') || undefined;
 
 const goStrings = (v: string[] | null | undefined): string => (v && v.length ? `[]string{${v.map((s) => JSON.stringify(s)).join(', ')}}` : v ? '[]string{}' : '[]string(nil)');
 
