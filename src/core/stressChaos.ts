@@ -757,3 +757,14 @@ export function stressorCommandLines(stressors: unknown): { memStress?: string[]
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** The value at a JSON path (keys and array indexes) of parsed YAML/JSON, or undefined. */
+export function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let cur = root;
+  for (const seg of path) {
+    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
+    else if (isRecord(cur)) cur = cur[String(seg)];
+    else return undefined;
+  }
+  return cur;
+}

@@ -15,6 +15,7 @@
  * and validateStressChaos removes them (with a warning) before it runs this schema.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { isRecord, valueAt } from './stressChaos';
 
 type Schema = Record<string, unknown>;
 
@@ -293,7 +294,7 @@ function violations(validate: ValidateFunction, data: unknown, prefix: (string |
     } else if (e.keyword === 'additionalProperties') {
       v.property = String((e.params as { additionalProperty: string }).additionalProperty);
       v.path = [...v.path, v.property];
-      v.value = isRecordLike(value) ? value[v.property] : undefined;
+      v.value = isRecord(value) ? value[v.property] : undefined;
     }
     out.push(v);
   }
@@ -311,25 +312,12 @@ function pointerToPath(pointer: string, data: unknown): (string | number)[] {
       cur = cur[Number(seg)];
     } else {
       out.push(seg);
-      cur = isRecordLike(cur) ? cur[seg] : undefined;
+      cur = isRecord(cur) ? cur[seg] : undefined;
     }
   }
   return out;
 }
 
-function valueAt(data: unknown, path: (string | number)[]): unknown {
-  let cur = data;
-  for (const seg of path) {
-    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
-    else if (isRecordLike(cur)) cur = cur[String(seg)];
-    else return undefined;
-  }
-  return cur;
-}
-
-function isRecordLike(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The schema node describing the value at a JSON path of a StressChaos object (for hover/completion). */
 export function schemaAt(path: (string | number)[]): Schema | undefined {

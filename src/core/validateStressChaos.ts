@@ -21,6 +21,7 @@ import {
   CHAOS_MESH_API_VERSION,
   goParseDuration,
   isRecord,
+  valueAt,
   specWebhookErrors,
   STRESS_CHAOS_KIND,
   type WebhookFieldError,
@@ -1086,12 +1087,3 @@ function pathStartsWith(path: Path, prefix: Path): boolean {
   return prefix.length <= path.length && prefix.every((p, i) => p === path[i]);
 }
 
-function valueAt(root: unknown, path: Path): unknown {
-  let cur = root;
-  for (const seg of path) {
-    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
-    else if (isRecord(cur)) cur = cur[String(seg)];
-    else return undefined;
-  }
-  return cur;
-}
