@@ -92,8 +92,16 @@ suite('sandbox CLI', () => {
     });
   });
 
+  // Run as uid 65534 in a user namespace: the CLI sees a non-root uid, while file access still goes
+  // through the checkout's owner outside, so the test also works in a checkout that other users
+  // cannot enter (a fresh clone under `mktemp -d` is mode 700; `setpriv --reuid` failed there with
+  // 126 before the CLI ran). `node --import tsx`, as package.json's sandbox script runs it.
   test('without root it exits 2 saying root is needed and how to get it', () => {
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', `HOME=${os.tmpdir()}`, TSX, CLI, '--kubeconfig', path.join(os.tmpdir(), 'pmc-cli-nobody', 'kubeconfig')], { encoding: 'utf8', cwd: ROOT });
+    const r = spawnSync(
+      'unshare',
+      ['--user', '--map-user=65534', '--map-group=65534', 'env', `HOME=${os.tmpdir()}`, process.execPath, '--import', 'tsx', CLI, '--kubeconfig', path.join(os.tmpdir(), 'pmc-cli-nobody', 'kubeconfig')],
+      { encoding: 'utf8', cwd: ROOT },
+    );
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /^sandbox: the sandbox must run as root .*current uid is 65534.*sudo/m);
   });
