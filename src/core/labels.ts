@@ -24,7 +24,8 @@ const DNS1123_SUBDOMAIN_MAX = 253;
 
 const maxLenError = (n: number): string => `must be no more than ${n} characters`;
 /** Go's len(): bytes of the UTF-8 text, not UTF-16 units. */
-const goLen = (text: string): number => new TextEncoder().encode(text).length;
+const utf8 = new TextEncoder();
+const goLen = (text: string): number => utf8.encode(text).length;
 
 /** apimachinery's RegexError: the message, its examples and the regex. */
 function regexError(message: string, format: string, ...examples: string[]): string {

@@ -25,6 +25,7 @@ suite('Pods view, as a person uses it (Chromium)', () => {
     const buttons = await welcome().locator('.monaco-button').allInnerTexts();
     assert.deepEqual(buttons.map((b) => b.trim()), ['Select Kubeconfig File', 'Open Settings']);
     await page.mouse.move(700, 400); // away from the activity bar, so no hover tooltip covers the view
+    await page.locator('.workbench-hover').waitFor({ state: 'hidden' });
     await screenshot('pods-view-no-kubeconfig');
   });
 
@@ -124,6 +125,8 @@ suite('StressChaos YAML in the editor, as a person types it (Chromium)', () => {
     await page.keyboard.type('256Mi');
     await page.waitForFunction(() => Array.from(document.querySelectorAll('.editor-instance .view-line span span')).some((s) => s.textContent === '256Mi'));
     assert.equal(await tokenColor('256Mi'), 'rgb(205, 49, 49)'); // `invalid` in Light Modern (#cd3131)
+    await page.keyboard.press('Escape'); // close word completion, which would cover the line in the screenshot
+    await page.locator('.editor-widget.suggest-widget.visible').waitFor({ state: 'hidden' });
     await screenshot('stresschaos-size-256Mi-flagged');
   });
 });
