@@ -140,7 +140,9 @@ export async function useTestCluster(): Promise<string> {
   const context = /^current-context:\s*"?([^"\n]+)"?\s*$/m.exec(text)?.[1] ?? 'sandbox';
   await runCommand('Pod Memory Chaos: Select Kubeconfig File…');
   const input = page.locator('.quick-input-widget input.input');
-  await page.waitForFunction(() => ((document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value ?? '').endsWith('/'));
+  // The dialog opens on the home folder (the fixture's HOME has no .kube); typing before it has
+  // settled there is overwritten.
+  await page.waitForFunction(() => ((document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value ?? '').endsWith('/home/'), undefined, { timeout: 60_000 });
   await input.fill(file);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'config' }).first().waitFor();
   await page.keyboard.press('Enter');
@@ -160,6 +162,6 @@ export async function runCommand(title: string): Promise<void> {
   await page.keyboard.press('F1');
   await page.locator('.quick-input-widget input.input').waitFor();
   await page.keyboard.type(title);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 60_000 });
   await page.keyboard.press('Enter');
 }
