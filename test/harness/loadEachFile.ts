@@ -2,8 +2,9 @@
 // fixture, a syntax error, a failed import): the suite reports nothing and is counted as one
 // failure with no name. Loaded first (`require` in each .mocharc.json, imported by the
 // integration runner), this makes mocha load the files one by one: a file that throws is dropped
-// and replaced by one failing test named `<file> failed to load`, whose error is why, and every
-// other file still runs. Mocha has no option for this, hence the replacement of its two loaders.
+// and, when the run begins, reported as one failure named `<file> failed to load` whose error is
+// why (as mocha reports an error outside any test), even under --grep; every other file still
+// runs. Mocha has no option for this, hence the replacement of its loaders and the run hook.
 // Test files here are CommonJS (TypeScript through tsx/cjs, or esbuild bundles), so `require`
 // loads them, as mocha's own loaders do for such files.
 import * as path from 'node:path';
@@ -11,7 +12,14 @@ import Mocha from 'mocha';
 
 const { EVENT_FILE_PRE_REQUIRE, EVENT_FILE_REQUIRE, EVENT_FILE_POST_REQUIRE } = Mocha.Suite.constants;
 
-/** The title of the failing test that stands for a file that could not load. */
+interface LoadFailure {
+  readonly file: string;
+  readonly error: unknown;
+}
+/** The files of each root suite that could not load, reported when its run begins. */
+const loadFailures = new WeakMap<Mocha.Suite, LoadFailure[]>();
+
+/** The title of the failure that stands for a file that could not load. */
 function loadFailureTitle(file: string): string {
   const cwd = process.cwd();
   const inCwd = cwd !== path.parse(cwd).root && file.startsWith(cwd + path.sep);
@@ -20,6 +28,7 @@ function loadFailureTitle(file: string): string {
 
 function loadEachFile(mocha: Mocha): void {
   const root = mocha.suite;
+  const failures: LoadFailure[] = [];
   for (const file of mocha.files.map((f) => path.resolve(f))) {
     const suitesBefore = root.suites.length;
     const testsBefore = root.tests.length;
@@ -35,14 +44,27 @@ function loadEachFile(mocha: Mocha): void {
       // A throw inside a `suite()` callback leaves that suite open in the interface; binding the
       // interface again starts the next file at the root.
       mocha.ui(mocha.options.ui ?? 'bdd');
-      const failure = new Mocha.Test(loadFailureTitle(file), () => {
-        throw error;
-      });
-      failure.file = file;
-      root.addTest(failure);
+      failures.push({ file, error });
     }
   }
+  loadFailures.set(root, failures);
 }
+
+const runnerRun = Mocha.Runner.prototype.run;
+Mocha.Runner.prototype.run = function (this: Mocha.Runner, ...args: Parameters<typeof runnerRun>): Mocha.Runner {
+  const failures = loadFailures.get(this.suite) ?? [];
+  if (failures.length > 0) {
+    this.once(Mocha.Runner.constants.EVENT_RUN_BEGIN, () => {
+      for (const { file, error } of failures) {
+        const standIn = new Mocha.Test(loadFailureTitle(file), () => { throw error; }); // never run, only reported
+        standIn.parent = this.suite;
+        standIn.file = file;
+        this.fail(standIn, error);
+      }
+    });
+  }
+  return runnerRun.apply(this, args);
+};
 
 /** Mocha's loaders (`loadFiles` is protected and `lazyLoadFiles` untyped in @types/mocha). */
 interface Loaders {

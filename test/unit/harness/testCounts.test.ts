@@ -11,7 +11,7 @@ import { didNotRun, summarize, type SuiteResults } from '../../harness/results.c
 const root = path.resolve(__dirname, '..', '..', '..');
 
 /** Runs mocha as the suites do (the project's loader and reporter) on these files, in a temporary folder. */
-function runMocha(files: Record<string, string>): { status: number | null; results: SuiteResults; output: string } {
+function runMocha(files: Record<string, string>, ...args: string[]): { status: number | null; results: SuiteResults; output: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmc-counts-'));
   try {
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
@@ -20,7 +20,7 @@ function runMocha(files: Record<string, string>): { status: number | null; resul
       path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--no-config', '--ui', 'tdd',
       '--require', require.resolve('tsx/cjs'), '--require', path.join(root, 'test', 'harness', 'loadEachFile.ts'),
       '--reporter', path.join(root, 'test', 'harness', 'countingReporter.cjs'),
-      ...Object.keys(files).sort(),
+      ...args, ...Object.keys(files).sort(),
     ], { cwd: dir, encoding: 'utf8', env: { ...process.env, PMC_RESULTS_FILE: resultsFile } });
     return { status: run.status, results: JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as SuiteResults, output: run.stdout + run.stderr };
   } finally {
@@ -28,24 +28,27 @@ function runMocha(files: Record<string, string>): { status: number | null; resul
   }
 }
 
+/** a and c load (two tests pass, one has no body yet, one fails); b (inside a nested suite, after registering a test) and d throw while loading. */
+const FILES = {
+  'a.test.js': "suite('a', () => { test('passes', () => {}); test('has no body yet'); });\n",
+  'b.test.js': [
+    "suite('b outer', () => {",
+    "  suite('b inner', () => {",
+    "    test('registered before the throw', () => {});",
+    "    require('node:fs').readdirSync('/nonexistent-pmc-fixtures');",
+    '  });',
+    '});',
+    '',
+  ].join('\n'),
+  'c.test.js': "suite('c', () => { test('passes after a broken file', () => {}); test('fails on purpose', () => { throw new Error('c failed'); }); });\n",
+  'd.test.js': "throw new Error('d cannot load');\n",
+};
+
 suite('test counts: load failures and skipped tests cannot hide', function () {
   this.timeout(60_000); // a child mocha with tsx on a busy 2-core machine
 
   test('a file that throws while loading is one failed test naming it and why; the other files run', () => {
-    const { status, results, output } = runMocha({
-      'a.test.js': "suite('a', () => { test('passes', () => {}); test('has no body yet'); });\n",
-      'b.test.js': [
-        "suite('b outer', () => {",
-        "  suite('b inner', () => {",
-        "    test('registered before the throw', () => {});",
-        "    require('node:fs').readdirSync('/nonexistent-pmc-fixtures');",
-        '  });',
-        '});',
-        '',
-      ].join('\n'),
-      'c.test.js': "suite('c', () => { test('passes after a broken file', () => {}); test('fails on purpose', () => { throw new Error('c failed'); }); });\n",
-      'd.test.js': "throw new Error('d cannot load');\n",
-    });
+    const { status, results, output } = runMocha(FILES);
     assert.deepEqual(results, {
       passed: 2,
       failed: 3,
@@ -60,6 +63,20 @@ suite('test counts: load failures and skipped tests cannot hide', function () {
     });
     assert.equal(status, 3);
     assert.match(output, /b\.test\.js failed to load:\s+Error: ENOENT/);
+  });
+
+  test('a file that failed to load is reported under --grep too', () => {
+    const { results } = runMocha(FILES, '--grep', 'passes');
+    assert.deepEqual(results, {
+      passed: 2,
+      failed: 2,
+      skipped: 0,
+      failures: [
+        { title: 'b.test.js failed to load', error: "ENOENT: no such file or directory, scandir '/nonexistent-pmc-fixtures'" },
+        { title: 'd.test.js failed to load', error: 'd cannot load' },
+      ],
+      skippedTests: [],
+    });
   });
 
   test('a suite that could not run counts each of its test files, naming it and why', () => {
