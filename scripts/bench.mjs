@@ -33,7 +33,7 @@ const PROMISED = {
   'chart-redraw-ms': 'chart',
   'validate-2000-lines-ms': 'editor',
   'activation-ms': 'activation',
-  'plain-yaml-open-ms': 'editor',
+  'plain-yaml-open-ms': 'activation',
   'vsix-bytes': 'vsix',
   'sandbox-start-ms': 'sandbox',
   'sandbox-bytes-per-pod': 'sandbox',
@@ -126,10 +126,12 @@ function renderTable(results) {
   for (const r of results) {
     const taken = `${r.takenAt.slice(0, 10)}${r.quick ? ' quick' : ''}`;
     for (const f of r.figures) {
+      // ids are unique within a suite (bench/util.ts checks); across suites this run says so
+      const duplicate = seen.has(f.id) ? ' **(duplicate id: two suites record it)**' : '';
       seen.add(f.id);
       const value = f.value === null ? '**not measured**' : `${num(f.value)} ${f.unit}`;
       const baseline = f.baseline ? `${f.baseline.name}: ${f.baseline.value === null ? 'not measured' : `${num(f.baseline.value)} ${f.unit}`}` : '';
-      rows.push(`| ${r.suite} | \`${f.id}\` | ${cell(f.what)} | ${value} | ${cell(goalCell(f))} | ${cell(baseline)} | ${ratio(f)} | ${cell(f.note)} | ${taken} |`);
+      rows.push(`| ${r.suite} | \`${f.id}\`${duplicate} | ${cell(f.what)} | ${value} | ${cell(goalCell(f))} | ${cell(baseline)} | ${ratio(f)} | ${cell(f.note)} | ${taken} |`);
     }
     if (r.error) rows.push(`| ${r.suite} | | **the suite failed**: ${cell(r.error)} | | | | | | ${taken} |`);
   }
