@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderTable } from './benchTable.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = path.join(root, 'bench');
@@ -22,22 +23,6 @@ const resultsDir = quick ? path.join(root, 'artifacts', 'bench', 'results') : pa
 /** A suite that takes longer is stopped (SIGTERM: suites clean up their clusters and browsers). */
 const SUITE_LIMIT_MS = quick ? 150_000 : 30 * 60_000;
 
-/** The figures issue 13 promises, with the suite that records each: missing ones still get a row. */
-const PROMISED = {
-  'sample-interval-median-ms': 'panel',
-  'sample-interval-p95-ms': 'panel',
-  'sampler-target-cpu-pct': 'panel',
-  'oom-marker-latency-ms': 'panel',
-  'tree-requests-per-refresh': 'tree',
-  'tree-host-cpu-ms': 'tree',
-  'chart-redraw-ms': 'chart',
-  'validate-2000-lines-ms': 'editor',
-  'activation-ms': 'activation',
-  'plain-yaml-open-ms': 'activation',
-  'vsix-bytes': 'vsix',
-  'sandbox-start-ms': 'sandbox',
-  'sandbox-bytes-per-pod': 'sandbox',
-};
 
 const available = fs
   .readdirSync(benchDir)
@@ -76,7 +61,7 @@ for (const suite of suites) {
   }
 }
 
-const table = renderTable(readResults());
+const table = renderTable(readResults(), { suites: available, quick });
 if (quick) {
   const file = path.join(path.dirname(resultsDir), 'table.md');
   fs.writeFileSync(file, table + '\n');
@@ -93,57 +78,6 @@ function readResults() {
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((f) => JSON.parse(fs.readFileSync(path.join(resultsDir, f), 'utf8')));
-}
-
-function num(v) {
-  return v.toLocaleString('en-US', { maximumFractionDigits: 3 });
-}
-
-function cell(text) {
-  return String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-/** "12× better" / "3.4× worse": baseline over figure when lower is better, figure over baseline when higher is. */
-function ratio(f) {
-  if (f.value === null || !f.baseline || f.baseline.value === null || f.value === 0 || f.baseline.value === 0) return '';
-  const r = f.better === 'lower' ? f.baseline.value / f.value : f.value / f.baseline.value;
-  const show = (x) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
-  return r >= 1 ? `${show(r)}× better` : `${show(1 / r)}× worse`;
-}
-
-/** "≤ 250 ms ✓", "≤ 16 ms ✗ misses goal", or "" when the figure promises nothing. */
-function goalCell(f) {
-  if (f.goal === undefined) return '';
-  const goal = `${f.better === 'lower' ? '≤' : '≥'} ${num(f.goal)} ${f.unit}`;
-  if (f.value === null) return `${goal} ✗ not measured`;
-  const met = f.better === 'lower' ? f.value <= f.goal : f.value >= f.goal;
-  return met ? `${goal} ✓` : `${goal} **✗ misses goal**`;
-}
-
-function renderTable(results) {
-  const rows = [];
-  const seen = new Set();
-  for (const r of results) {
-    const taken = `${r.takenAt.slice(0, 10)}${r.quick ? ' quick' : ''}`;
-    for (const f of r.figures) {
-      // ids are unique within a suite (bench/util.ts checks); across suites this run says so
-      const duplicate = seen.has(f.id) ? ' **(duplicate id: two suites record it)**' : '';
-      seen.add(f.id);
-      const value = f.value === null ? '**not measured**' : `${num(f.value)} ${f.unit}`;
-      const baseline = f.baseline ? `${f.baseline.name}: ${f.baseline.value === null ? 'not measured' : `${num(f.baseline.value)} ${f.unit}`}` : '';
-      rows.push(`| ${r.suite} | \`${f.id}\`${duplicate} | ${cell(f.what)} | ${value} | ${cell(goalCell(f))} | ${cell(baseline)} | ${ratio(f)} | ${cell(f.note)} | ${taken} |`);
-    }
-    if (r.error) rows.push(`| ${r.suite} | | **the suite failed**: ${cell(r.error)} | | | | | | ${taken} |`);
-  }
-  for (const [id, suite] of Object.entries(PROMISED)) {
-    if (seen.has(id)) continue;
-    const ran = results.some((r) => r.suite === suite);
-    const why = fs.existsSync(path.join(benchDir, `${suite}.bench.ts`))
-      ? ran ? `bench/${suite}.bench.ts ran without recording it` : `bench/${suite}.bench.ts has not run${quick ? ' in this quick run' : ''}`
-      : `bench/${suite}.bench.ts does not exist yet`;
-    rows.push(`| ${suite} | \`${id}\` | | **not measured** | | | | ${why} | |`);
-  }
-  return ['| suite | id | what | figure | goal | baseline (same run) | vs baseline | how | taken |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 function writeReadmeTable(table) {
