@@ -78,11 +78,16 @@ export function checkFigure(f: Figure, seen: Set<string>): void {
   seen.add(f.id);
 }
 
-function writeResults(suite: string, figures: Figure[], startedAt: number, error?: string): string {
+/** One-minute load averages at the suite's start and end: how busy the machine was, beside the figures. */
+function writeResults(suite: string, figures: Figure[], startedAt: number, loadAtStart: number, error?: string): string {
   const dir = resultsDir();
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${suite}.json`);
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version, kernel: os.release() };
+  const load = (v: number) => Number(v.toFixed(1));
+  const machine = {
+    cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version, kernel: os.release(),
+    loadAverage: { start: load(loadAtStart), end: load(os.loadavg()[0]) },
+  };
   const body = { suite, takenAt: new Date().toISOString(), quick, seconds: Math.round((Date.now() - startedAt) / 1000), machine, figures, ...(error ? { error } : {}) };
   fs.writeFileSync(file, JSON.stringify(body, null, 2) + '\n');
   return file;
@@ -101,6 +106,7 @@ function show(suite: string, f: Figure): string {
  */
 export function benchSuite(suite: string, body: (record: (figure: Figure) => void) => Promise<void>): void {
   const startedAt = Date.now();
+  const loadAtStart = os.loadavg()[0];
   const figures: Figure[] = [];
   const seen = new Set<string>();
   const record = (figure: Figure): void => {
@@ -111,12 +117,12 @@ export function benchSuite(suite: string, body: (record: (figure: Figure) => voi
   // Exits explicitly: a keep-alive socket or a stray timer must not keep a finished suite alive.
   body(record).then(
     () => {
-      writeResults(suite, figures, startedAt);
+      writeResults(suite, figures, startedAt, loadAtStart);
       process.exit(0);
     },
     (e: unknown) => {
       console.error(e);
-      writeResults(suite, figures, startedAt, e instanceof Error ? e.message : String(e));
+      writeResults(suite, figures, startedAt, loadAtStart, e instanceof Error ? e.message : String(e));
       process.exit(1);
     },
   );

@@ -7,6 +7,7 @@ export interface SuiteResults {
   quick: boolean;
   figures: Figure[];
   error?: string;
+  machine?: { cpus: number; loadAverage?: { start: number; end: number } };
 }
 
 export const PROMISED: Record<string, string>;

@@ -52,7 +52,9 @@ export function renderTable(results, { suites, quick }) {
   const rows = [];
   const seen = new Set();
   for (const r of results) {
-    const taken = `${r.takenAt.slice(0, 10)}${r.quick ? ' quick' : ''}`;
+    const load = r.machine?.loadAverage;
+    const busy = load && r.machine.cpus ? `, load ${load.start}→${load.end} on ${r.machine.cpus} cores` : '';
+    const taken = `${r.takenAt.slice(0, 10)}${r.quick ? ' quick' : ''}${busy}`;
     for (const f of r.figures) {
       // ids are unique within a suite (bench/util.ts checks); across suites this run says so
       const duplicate = seen.has(f.id) ? ' **(duplicate id: two suites record it)**' : '';

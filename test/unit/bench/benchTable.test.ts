@@ -56,4 +56,9 @@ suite('benchmark table', () => {
     const table = renderTable([results([figure({ id: 'a-ms', note: 'p50 | p95' })])], { suites: ['chart'], quick: false });
     assert.equal(rowOf(table, 'a-ms').split(' | ').length, 9);
   });
+
+  test('the taken column says how busy the machine was (one-minute load average at start and end)', () => {
+    const table = renderTable([results([figure({ id: 'a-ms' })], { machine: { cpus: 2, loadAverage: { start: 9.8, end: 19.6 } } })], { suites: ['chart'], quick: false });
+    assert.match(rowOf(table, 'a-ms'), /\| 2026-12-05, load 9\.8→19\.6 on 2 cores \|$/);
+  });
 });
