@@ -4,7 +4,7 @@
 // as a user would. Start-up is wall time from startSandbox() to every pod Running; memory per pod
 // is what the pods cost this machine: the growth of this process's RSS (the sandbox's API server,
 // store and kubelet run in it) plus the working set charged to the sandbox's cgroup root (the pod
-// processes), divided by the pod count.
+// processes), divided by the number of Running pods.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
@@ -58,13 +58,13 @@ benchSuite('sandbox', async (record) => {
     const charged = root ? (await readCgroupFigures(root, sandbox.kubelet.cgroupVersion))?.workingSetBytes : undefined;
     record({
       id: 'sandbox-bytes-per-pod',
-      what: `machine memory per sandbox pod (${PODS} pods)`,
-      value: charged === undefined ? null : round((rssGrowth + charged) / PODS),
+      what: `machine memory per running sandbox pod (${PODS} pods)`,
+      value: charged === undefined || running === 0 ? null : round((rssGrowth + charged) / running),
       unit: 'bytes',
       better: 'lower',
       note: charged === undefined
         ? 'the sandbox cgroup root could not be read'
-        : `(RSS growth of the sandbox process ${(rssGrowth / 2 ** 20).toFixed(0)} MiB + working set of the pods' cgroups ${(charged / 2 ** 20).toFixed(0)} MiB) / pods`,
+        : `(RSS growth of the sandbox process ${(rssGrowth / 2 ** 20).toFixed(0)} MiB + working set of the pods' cgroups ${(charged / 2 ** 20).toFixed(0)} MiB) / ${running} Running pods`,
     });
 
     const kc = new k8s.KubeConfig();
