@@ -17,7 +17,7 @@ import {
 import type { HostResults } from './host/vscodeHost';
 import { benchSuite, median, round, sized } from './util';
 
-const RUN_LIMIT_MS = 120_000;
+const RUN_LIMIT_MS = 180_000;
 const hostScript = path.join(repoRoot, 'out', 'bench', 'vscodeHost.js');
 
 /** An extension with a manifest and no code: the baseline's development extension. */
@@ -38,7 +38,8 @@ async function hostRun(browser: Browser, server: CodeServer, profile: Profile, r
     const exited = new Promise<number>((resolve) => { exit = resolve; });
     await page.exposeFunction('codeAutomationLog', () => {});
     await page.exposeFunction('codeAutomationExit', (code: number) => exit(Number(code)));
-    await page.goto(workbenchUrl(server, { folder, payload: { extensionDevelopmentPath: extensionPath, extensionTestsPath: hostScript, skipWelcome: 'true' } }));
+    // The run limit below bounds the whole window; a busy machine loads the workbench slowly.
+    await page.goto(workbenchUrl(server, { folder, payload: { extensionDevelopmentPath: extensionPath, extensionTestsPath: hostScript, skipWelcome: 'true' } }), { waitUntil: 'commit', timeout: RUN_LIMIT_MS });
     let timer: NodeJS.Timeout | undefined;
     const code = await Promise.race([exited, new Promise<string>((r) => { timer = setTimeout(() => r('timeout'), RUN_LIMIT_MS); })]);
     clearTimeout(timer);
