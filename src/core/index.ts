@@ -14,3 +14,4 @@ export * from './stressChaosSchema';
 export * from './validateStressChaos';
 export * from './yamlPaths';
 export * from './stressChaosHelp';
+export * from './targetHints';

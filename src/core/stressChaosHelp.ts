@@ -6,7 +6,17 @@
  * Facts: chaos-mesh.md §4 (memStress splits `size` across workers; `%` is of the node's MemTotal),
  * §5 (duration counted from creation, pause does not extend it).
  */
-import { goParseDuration, isRecord, MAX_WORKERS, valueAt } from './stressChaos';
+import {
+  experimentState,
+  goParseDuration,
+  isRecord,
+  MAX_WORKERS,
+  RECORD_PHASE_INJECTED,
+  RECORD_PHASE_NOT_INJECTED,
+  valueAt,
+  type ExperimentState,
+  type StressChaos,
+} from './stressChaos';
 import { schemaAt } from './stressChaosSchema';
 import { memStressReadSize, perWorkerBytes, percentOfNodeMemory, suggestStressSize } from './stressSize';
 import { formatBytesExact } from './validateStressChaos';
@@ -321,4 +331,45 @@ function fieldSnippet(name: string, schema: Record<string, unknown>, path: JsonP
 function typeLabel(schema: Record<string, unknown>): string {
   if (Array.isArray(schema.enum)) return (schema.enum as unknown[]).map(String).join(' | ');
   return String(schema.type ?? '');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The live experiment in one line (the CodeLens status).
+
+/**
+ * `Running · 1/1 injected · 0 recovered · 42s left`: the dashboard's state (CM pkg/status), how many
+ * target containers are injected now out of all selected, how many were recovered, and the time to
+ * creation + duration.
+ */
+export function experimentSummary(obj: StressChaos, now: Date): { state: ExperimentState; text: string } {
+  const state = experimentState(obj, now);
+  const records = obj.status?.experiment?.containerRecords ?? [];
+  const injected = records.filter((r) => r.phase === RECORD_PHASE_INJECTED).length;
+  const recovered = records.filter((r) => r.phase === RECORD_PHASE_NOT_INJECTED && r.recoveredCount > 0).length;
+  const parts = [state[0].toUpperCase() + state.slice(1)];
+  if (records.length > 0) parts.push(`${injected}/${records.length} injected`, `${recovered} recovered`);
+  else parts.push('no target selected yet');
+  const left = timeLeftMs(obj, now);
+  if (left === undefined) parts.push('no duration');
+  else if (left > 0) parts.push(`${formatClock(left)} left`);
+  else parts.push('time up');
+  return { state, text: parts.join(' · ') };
+}
+
+/** Milliseconds to creationTimestamp + duration (negative once passed); undefined without a duration. */
+export function timeLeftMs(obj: Pick<StressChaos, 'metadata' | 'spec'>, now: Date): number | undefined {
+  const d = obj.spec?.duration;
+  const created = obj.metadata?.creationTimestamp;
+  if (typeof d !== 'string' || d === '' || typeof created !== 'string') return undefined;
+  const parsed = goParseDuration(d);
+  if ('error' in parsed) return undefined;
+  return Date.parse(created) + Number(parsed.nanoseconds / 1_000_000n) - now.getTime();
+}
+
+/** `42s`, `4m 05s`, `1h 02m`. */
+function formatClock(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { PodMemoryChaosApi, TreeRowSnapshot } from './api';
 import { registerCommands } from './commands';
 import { affects, readConfig } from './config';
+import { registerStressChaosEditor } from './editor';
 import { PODS_VIEW_ID, PodsTreeProvider } from './tree/podsTree';
 
 export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
@@ -21,9 +22,11 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
 
   const watcher = new KubeconfigWatcher(() => void reload(), log);
   context.subscriptions.push(watcher);
+  const editor = registerStressChaosEditor(context, () => pods.state, log);
   const reload = async () => {
     const load = await pods.reload();
     watcher.watch(pods.watchedFiles());
+    editor.clusterChanged();
     return load;
   };
 

@@ -20,17 +20,17 @@ import { toRange, type DocumentAnalyses } from './analysis';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 
 /** What the cluster knows about a spec's targets (cluster-aware hints fill it; empty offline). */
-export interface TargetFacts {
+export interface SpecClusterContext {
   target?: TargetLimit;
   nodeMemTotal?: bigint;
 }
-export type TargetFactsLookup = (document: vscode.TextDocument, info: StressChaosDocumentInfo, specPath: JsonPath) => TargetFacts;
+export type SpecClusterContextLookup = (document: vscode.TextDocument, info: StressChaosDocumentInfo, specPath: JsonPath) => SpecClusterContext;
 /** Extra fixes for cluster-aware diagnostics. */
 export type ClusterFixes = (document: vscode.TextDocument, diagnostic: vscode.Diagnostic) => StressChaosFix[];
 
 /** What the cluster-aware part gives the language features; a stub when no cluster is reachable. */
 export interface ClusterKnowledge {
-  facts: TargetFactsLookup;
+  facts: SpecClusterContextLookup;
   fixes: ClusterFixes;
   /** Fires when facts change (inlay hints are asked again). */
   onDidChange: vscode.Event<void>;
@@ -97,7 +97,7 @@ function sectionIsStressChaos(document: vscode.TextDocument, line: number): bool
 class HoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly analyses: DocumentAnalyses,
-    private readonly facts: TargetFactsLookup,
+    private readonly facts: SpecClusterContextLookup,
   ) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
@@ -118,7 +118,7 @@ class HoverProvider implements vscode.HoverProvider {
 class SizeInlayHints implements vscode.InlayHintsProvider {
   constructor(
     private readonly analyses: DocumentAnalyses,
-    private readonly facts: TargetFactsLookup,
+    private readonly facts: SpecClusterContextLookup,
     readonly onDidChangeInlayHints: vscode.Event<void>,
   ) {}
 

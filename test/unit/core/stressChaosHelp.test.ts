@@ -1,6 +1,11 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { TARGET_HINT_CODES } from '../../../src/core/targetHints';
+import { DIAGNOSTIC_CODES } from '../../../src/core/validateStressChaos';
 import {
   completionEntries,
+  experimentSummary,
   formatDecimalBytes,
   groupDigits,
   hoverMarkdown,
@@ -108,5 +113,44 @@ suite('completionEntries from the schema', () => {
   test('values: the mode enum, size examples', () => {
     assert.deepEqual(completionEntries({ parent: ['spec'], valueKey: 'mode', valuePrefix: '', siblings: [] }).map((e) => e.label), ['one', 'all', 'fixed', 'fixed-percent', 'random-max-percent']);
     assert.deepEqual(completionEntries({ parent: ['spec', 'stressors', 'memory'], valueKey: 'size', valuePrefix: '', siblings: [] }).map((e) => e.label), ['256MiB', '512MB', '1GiB', '50%']);
+  });
+});
+
+suite('experimentSummary: the CodeLens status line', () => {
+  const base = {
+    apiVersion: 'chaos-mesh.org/v1alpha1' as const,
+    kind: 'StressChaos' as const,
+    metadata: { name: 'm', creationTimestamp: '2026-12-05T10:00:00Z' },
+    spec: { mode: 'one' as const, selector: {}, duration: '5m' },
+  };
+  const record = (phase: string, recoveredCount: number) => ({ id: 'ns/p/c', selectorKey: '.', phase, injectedCount: 1, recoveredCount });
+  const conditions = (selected: string, allInjected: string, paused = 'False') => [
+    { type: 'Selected' as const, status: selected as 'True' },
+    { type: 'AllInjected' as const, status: allInjected as 'True' },
+    { type: 'Paused' as const, status: paused as 'True' },
+  ];
+  test('running, 42 s left', () => {
+    const obj = { ...base, status: { conditions: conditions('True', 'True'), experiment: { desiredPhase: 'Run' as const, containerRecords: [record('Injected', 0)] } } };
+    assert.deepEqual(experimentSummary(obj, new Date('2026-12-05T10:04:18Z')), { state: 'running', text: 'Running · 1/1 injected · 0 recovered · 42s left' });
+  });
+  test('paused, 4 min 5 s left', () => {
+    const obj = { ...base, status: { conditions: conditions('True', 'False', 'True'), experiment: { desiredPhase: 'Stop' as const, containerRecords: [record('Not Injected', 1)] } } };
+    assert.deepEqual(experimentSummary(obj, new Date('2026-12-05T10:00:55Z')), { state: 'paused', text: 'Paused · 0/1 injected · 1 recovered · 4m 05s left' });
+  });
+  test('finished after the duration', () => {
+    const obj = { ...base, status: { conditions: conditions('True', 'False'), experiment: { desiredPhase: 'Stop' as const, containerRecords: [record('Not Injected', 1)] } } };
+    assert.deepEqual(experimentSummary(obj, new Date('2026-12-05T10:06:00Z')), { state: 'finished', text: 'Finished · 0/1 injected · 1 recovered · time up' });
+  });
+  test('just created: nothing selected yet, no duration', () => {
+    const obj = { ...base, spec: { mode: 'one' as const, selector: {} } };
+    assert.deepEqual(experimentSummary(obj, new Date('2026-12-05T10:00:01Z')), { state: 'injecting', text: 'Injecting · no target selected yet · no duration' });
+  });
+});
+
+suite('media/stresschaos-rules.md explains every diagnostic code', () => {
+  test('one section per code, for the validator\'s codes and the cluster hints\'', () => {
+    const text = readFileSync(path.resolve(__dirname, '../../../media/stresschaos-rules.md'), 'utf8');
+    const sections = [...text.matchAll(/^## (\S+)$/gm)].map((m) => m[1]).sort();
+    assert.deepEqual(sections, [...Object.keys(DIAGNOSTIC_CODES), ...Object.keys(TARGET_HINT_CODES)].sort());
   });
 });
