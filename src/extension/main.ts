@@ -8,6 +8,7 @@ import type { PodMemoryChaosApi, TreeRowSnapshot } from './api';
 import { registerCommands } from './commands';
 import { affects, readConfig } from './config';
 import { registerStressChaosEditor } from './editor';
+import { RunningExperiments } from './experiments';
 import { PODS_VIEW_ID, PodsTreeProvider } from './tree/podsTree';
 
 export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
@@ -22,7 +23,11 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
 
   const watcher = new KubeconfigWatcher(() => void reload(), log);
   context.subscriptions.push(watcher);
-  const editor = registerStressChaosEditor(context, () => pods.state, log);
+  // Stresses started from this window, shown in the status bar until their duration ends.
+  const running = new RunningExperiments(log);
+  context.subscriptions.push(running);
+
+  const editor = registerStressChaosEditor(context, () => pods.state, running, log);
   const reload = async () => {
     const load = await pods.reload();
     watcher.watch(pods.watchedFiles());

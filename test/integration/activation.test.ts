@@ -15,6 +15,7 @@ const WORKING_COMMANDS = [
   'podMemoryChaos.deleteStressChaos',
   'podMemoryChaos.pauseStressChaos',
   'podMemoryChaos.resumeStressChaos',
+  'podMemoryChaos.deleteAllExperiments',
 ];
 
 suite('activation and contributions (in VS Code)', () => {

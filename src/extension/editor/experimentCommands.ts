@@ -5,6 +5,7 @@
 // recreate it; then shows progress until Chaos Mesh reports the stress injected. A refusal by the
 // API server or Chaos Mesh's webhook is shown in words; nothing throws at the user.
 import * as vscode from 'vscode';
+import { EXTENSION_LABEL, EXTENSION_LABEL_VALUE } from '../../cluster/chaosMesh';
 import { ClusterError } from '../../cluster/errors';
 import {
   conditionStatus,
@@ -15,6 +16,8 @@ import {
   type StressChaos,
   type StressChaosDocumentInfo,
 } from '../../core';
+import { clusterWritesBlocked, confirmClusterChange } from '../clusterWrites';
+import { experimentEndsAt, type RunningExperiments } from '../experiments';
 import type { DocumentAnalyses } from './analysis';
 import type { LiveCluster, LiveClusterHolder } from './liveCluster';
 
@@ -26,13 +29,15 @@ const INJECTION_TIMEOUT_MS = 90_000;
 export function registerExperimentCommands(
   analyses: DocumentAnalyses,
   cluster: LiveClusterHolder,
+  running: RunningExperiments,
   log: vscode.LogOutputChannel,
   afterChange: () => void,
 ): vscode.Disposable[] {
   const run = (title: string, fn: (ready: Ready) => Promise<unknown>, mutates: boolean) => async (uri?: unknown, index?: unknown) => {
     try {
-      if (mutates && !vscode.workspace.isTrusted) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('{0} changes a cluster, which Restricted Mode does not allow. Trust this workspace first.', title));
+      const blocked = mutates ? clusterWritesBlocked() : undefined;
+      if (blocked) {
+        void vscode.window.showWarningMessage(blocked);
         return undefined;
       }
       const ready = await resolve(analyses, cluster, uri, index);
@@ -49,11 +54,11 @@ export function registerExperimentCommands(
   };
 
   return [
-    vscode.commands.registerCommand('podMemoryChaos.applyStressChaos', run(vscode.l10n.t('Apply'), (r) => apply(r, log), true)),
+    vscode.commands.registerCommand('podMemoryChaos.applyStressChaos', run(vscode.l10n.t('Apply'), (r) => apply(r, running, log), true)),
     vscode.commands.registerCommand('podMemoryChaos.dryRunStressChaos', run(vscode.l10n.t('Dry run'), dryRun, false)),
-    vscode.commands.registerCommand('podMemoryChaos.deleteStressChaos', run(vscode.l10n.t('Delete'), remove, true)),
-    vscode.commands.registerCommand('podMemoryChaos.pauseStressChaos', run(vscode.l10n.t('Pause'), (r) => setPaused(r, true), true)),
-    vscode.commands.registerCommand('podMemoryChaos.resumeStressChaos', run(vscode.l10n.t('Resume'), (r) => setPaused(r, false), true)),
+    vscode.commands.registerCommand('podMemoryChaos.deleteStressChaos', run(vscode.l10n.t('Delete'), (r) => remove(r, log), true)),
+    vscode.commands.registerCommand('podMemoryChaos.pauseStressChaos', run(vscode.l10n.t('Pause'), (r) => setPaused(r, true, log), true)),
+    vscode.commands.registerCommand('podMemoryChaos.resumeStressChaos', run(vscode.l10n.t('Resume'), (r) => setPaused(r, false, log), true)),
   ];
 }
 
@@ -107,24 +112,27 @@ async function dryRun(r: Ready): Promise<void> {
   void vscode.window.showInformationMessage(vscode.l10n.t('Dry run passed: the API server and Chaos Mesh accept StressChaos "{0}" in {1}. Nothing was created.', r.name, where(r)));
 }
 
-async function apply(r: Ready, log: vscode.LogOutputChannel): Promise<StressChaos | undefined> {
+async function apply(r: Ready, running: RunningExperiments, log: vscode.LogOutputChannel): Promise<StressChaos | undefined> {
   if (r.hasErrors) {
     void vscode.window.showErrorMessage(vscode.l10n.t('StressChaos "{0}" has errors; fix them before applying (see the Problems view).', r.name));
     return undefined;
   }
-  const confirm = vscode.l10n.t('Apply');
-  const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Apply StressChaos "{0}" to {1}?', r.name, where(r)),
-    { modal: true, detail: vscode.l10n.t('Chaos Mesh will start the stress in the selected pods right away.') },
-    confirm,
+  const confirmed = await confirmClusterChange(
+    {
+      context: r.cluster.session.context,
+      namespace: r.namespace,
+      action: vscode.l10n.t('Apply StressChaos "{0}"', r.name),
+      detail: vscode.l10n.t('A server-side dry run comes first; then Chaos Mesh starts the stress in the selected pods right away.'),
+    },
+    log,
   );
-  if (answer !== confirm) return undefined;
+  if (!confirmed) return undefined;
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('StressChaos "{0}"', r.name), cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      progress.report({ message: vscode.l10n.t('server-side dry run…') });
+      progress.report({ message: vscode.l10n.t('reading the live experiment…') });
       const live = await r.cluster.chaos.get(r.namespace, r.name);
       if (live) {
         const changed = stressChaosUpdateError(live, stressChaosDefaults(withNamespace(r.object, r.namespace), r.namespace)) !== undefined;
@@ -142,9 +150,12 @@ async function apply(r: Ready, log: vscode.LogOutputChannel): Promise<StressChao
         progress.report({ message: vscode.l10n.t('deleting the running experiment (Chaos Mesh recovers its targets first)…') });
         await r.cluster.chaos.delete(r.namespace, r.name, { signal: abort.signal, timeoutMs: INJECTION_TIMEOUT_MS });
       }
-      await r.cluster.chaos.dryRun(r.object);
+      progress.report({ message: vscode.l10n.t('server-side dry run…') });
+      const labelled = withLabel(r.object);
+      await r.cluster.chaos.dryRun(labelled);
       progress.report({ message: vscode.l10n.t('creating…') });
-      await r.cluster.chaos.create(r.object);
+      const created = await r.cluster.chaos.create(labelled);
+      running.add({ context: r.cluster.session.context, namespace: r.namespace, name: r.name, endsAt: experimentEndsAt(created) });
       log.info(`applied StressChaos ${r.namespace}/${r.name} in context ${r.cluster.session.context}`);
       progress.report({ message: vscode.l10n.t('waiting for Chaos Mesh to inject the stress…') });
       const done = await r.cluster.chaos.waitFor(
@@ -163,14 +174,18 @@ async function apply(r: Ready, log: vscode.LogOutputChannel): Promise<StressChao
   );
 }
 
-async function remove(r: Ready): Promise<boolean> {
-  const confirm = vscode.l10n.t('Delete');
-  const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Delete StressChaos "{0}" from {1}?', r.name, where(r)),
-    { modal: true, detail: vscode.l10n.t('Chaos Mesh stops the stress in every target before the object goes away.') },
-    confirm,
+async function remove(r: Ready, log: vscode.LogOutputChannel): Promise<boolean> {
+  const confirmed = await confirmClusterChange(
+    {
+      context: r.cluster.session.context,
+      namespace: r.namespace,
+      action: vscode.l10n.t('Delete StressChaos "{0}"', r.name),
+      detail: vscode.l10n.t('Chaos Mesh stops the stress in every target before the object goes away.'),
+      confirmLabel: vscode.l10n.t('Delete'),
+    },
+    log,
   );
-  if (answer !== confirm) return false;
+  if (!confirmed) return false;
   const gone = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting StressChaos "{0}": Chaos Mesh recovers the targets…', r.name) },
     () => r.cluster.chaos.delete(r.namespace, r.name, { timeoutMs: INJECTION_TIMEOUT_MS }),
@@ -179,13 +194,29 @@ async function remove(r: Ready): Promise<boolean> {
   return gone;
 }
 
-async function setPaused(r: Ready, paused: boolean): Promise<StressChaos> {
+async function setPaused(r: Ready, paused: boolean, log: vscode.LogOutputChannel): Promise<StressChaos | undefined> {
+  const confirmed = await confirmClusterChange(
+    {
+      context: r.cluster.session.context,
+      namespace: r.namespace,
+      action: paused ? vscode.l10n.t('Pause StressChaos "{0}"', r.name) : vscode.l10n.t('Resume StressChaos "{0}"', r.name),
+      detail: paused ? vscode.l10n.t('Chaos Mesh stops the stress in every target until you resume; the duration keeps counting.') : vscode.l10n.t('Chaos Mesh injects the stress again.'),
+      confirmLabel: paused ? vscode.l10n.t('Pause') : vscode.l10n.t('Resume'),
+    },
+    log,
+  );
+  if (!confirmed) return undefined;
   const obj = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: paused ? vscode.l10n.t('Pausing StressChaos "{0}"…', r.name) : vscode.l10n.t('Resuming StressChaos "{0}"…', r.name) },
     () => r.cluster.chaos.setPaused(r.namespace, r.name, paused, { timeoutMs: INJECTION_TIMEOUT_MS }),
   );
   void vscode.window.showInformationMessage(isPaused(obj) ? vscode.l10n.t('StressChaos "{0}" is paused: the stress is recovered until you resume.', r.name) : vscode.l10n.t('StressChaos "{0}" resumed.', r.name));
   return obj;
+}
+
+/** The extension's label, so "Delete All StressChaos Made by Pod Memory Chaos" finds what Apply made. */
+function withLabel(obj: StressChaos): StressChaos {
+  return { ...obj, metadata: { ...obj.metadata, labels: { ...obj.metadata?.labels, [EXTENSION_LABEL]: EXTENSION_LABEL_VALUE } } };
 }
 
 function withNamespace(obj: StressChaos, namespace: string): StressChaos {

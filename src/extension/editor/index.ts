@@ -3,6 +3,7 @@
 // cluster until a StressChaos document is open: the session is opened on first need.
 import * as vscode from 'vscode';
 import type { KubeconfigLoad } from '../../cluster/kubeconfig';
+import type { RunningExperiments } from '../experiments';
 import { DocumentAnalyses } from './analysis';
 import { ClusterHints } from './clusterHints';
 import { StressChaosCodeLens } from './codeLens';
@@ -25,6 +26,7 @@ export interface StressChaosEditor {
 export function registerStressChaosEditor(
   context: vscode.ExtensionContext,
   kubeconfig: () => KubeconfigLoad | undefined,
+  running: RunningExperiments,
   log: vscode.LogOutputChannel,
 ): StressChaosEditor {
   const analyses = new DocumentAnalyses();
@@ -43,7 +45,7 @@ export function registerStressChaosEditor(
     { dispose: () => cluster.dispose() },
     ...registerLanguageFeatures(analyses, hints),
     vscode.languages.registerCodeLensProvider({ language: 'yaml' }, lenses),
-    ...registerExperimentCommands(analyses, cluster, log, () => {
+    ...registerExperimentCommands(analyses, cluster, running, log, () => {
       hints.invalidate();
       lenses.refresh();
     }),
