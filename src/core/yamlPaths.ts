@@ -80,6 +80,20 @@ export class YamlText {
     return { key, value };
   }
 
+  /**
+   * Where a diagnostic about `path` goes: a scalar value's range, else the key's (a map or list is
+   * marked at its key), falling back to the nearest existing ancestor's key.
+   */
+  placeOf(index: number, path: JsonPath): { start: TextPosition; end: TextPosition } | undefined {
+    for (let n = path.length; n > 0; n--) {
+      const { key, value } = this.nodesAt(index, path.slice(0, n));
+      const node = n === path.length && isScalar(value) ? value : key ?? (isScalar(value) ? value : undefined);
+      const r = node && this.rangeOf(node);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
   /** Start and end of a node, as positions. */
   rangeOf(node: YamlNode): { start: TextPosition; end: TextPosition } | undefined {
     if (!node.range) return undefined;

@@ -27,10 +27,14 @@ const BASE = [
 ];
 const edit = (from: number, to: number, ...lines: string[]) => [...BASE.slice(0, from), ...lines, ...BASE.slice(to)].join('\n') + '\n';
 
-async function open(content: string): Promise<vscode.TextDocument> {
+let opened = 0;
+/** A new untitled YAML document with its own URI (VS Code reuses Untitled-N names), shown in an editor. */
+export async function open(content: string): Promise<vscode.TextDocument> {
   await activeApi();
-  const document = await vscode.workspace.openTextDocument({ language: 'yaml', content });
-  await vscode.window.showTextDocument(document);
+  const uri = vscode.Uri.parse(`untitled:/stresschaos-${process.pid}-${++opened}.yaml`);
+  const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'yaml');
+  const editor = await vscode.window.showTextDocument(document);
+  await editor.edit((b) => b.insert(new vscode.Position(0, 0), content));
   return document;
 }
 
@@ -78,7 +82,7 @@ suite('StressChaos editor: diagnostics (in VS Code)', () => {
   test('a StressChaos inside a Schedule, in the second document of a file', async () => {
     const document = await open(['kind: ConfigMap', 'data: {a: b}', '---', 'apiVersion: chaos-mesh.org/v1alpha1', 'kind: Schedule', 'metadata: {name: s}', 'spec:', '  type: StressChaos', '  schedule: "@every 1h"', '  stressChaos:', '    mode: one', '    selector: {}', '    stressors:', '      memory: {workers: 1, size: 1Gi}', '    duration: 1m', ''].join('\n'));
     const found = await diagnostics(document.uri);
-    assert.deepEqual(found.map(brief), ['size-kubernetes-quantity@13:35-13:38']);
+    assert.deepEqual(found.map(brief), ['size-kubernetes-quantity@13:33-13:36']);
   });
 
   test('every upstream StressChaos example has no error', async () => {

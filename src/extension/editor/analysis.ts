@@ -28,21 +28,19 @@ export function isYaml(document: vscode.TextDocument): boolean {
 }
 
 export class DocumentAnalyses implements vscode.Disposable {
-  private readonly cache = new Map<string, Analysis>();
-  private readonly subscription = vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString()));
+  // Keyed by the TextDocument itself: an untitled URI can be reused by a new document at version 1.
+  private cache = new WeakMap<vscode.TextDocument, Analysis>();
 
   get(document: vscode.TextDocument): Analysis {
-    const key = document.uri.toString();
-    const cached = this.cache.get(key);
+    const cached = this.cache.get(document);
     if (cached && cached.version === document.version) return cached;
     const analysis = analyze(document.getText(), document.version);
-    this.cache.set(key, analysis);
+    this.cache.set(document, analysis);
     return analysis;
   }
 
   dispose(): void {
-    this.subscription.dispose();
-    this.cache.clear();
+    this.cache = new WeakMap();
   }
 }
 

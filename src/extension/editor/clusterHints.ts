@@ -15,6 +15,7 @@ import {
   type StressChaosDocumentInfo,
   type StressChaosFix,
   type TargetHint,
+  type YamlText,
 } from '../../core';
 import type { DocumentAnalyses } from './analysis';
 import type { StressChaosDiagnostics } from './diagnostics';
@@ -106,15 +107,9 @@ export class ClusterHints implements ClusterKnowledge, vscode.Disposable {
     return out;
   }
 
-  /** The value (else key) node of `path`, or its nearest existing ancestor's key. */
-  private place(yaml: NonNullable<ReturnType<DocumentAnalyses['get']>['yaml']>, info: StressChaosDocumentInfo, path: JsonPath): vscode.Range {
-    for (let n = path.length; n > 0; n--) {
-      const nodes = yaml.nodesAt(info.document, path.slice(0, n));
-      const node = n === path.length ? nodes.value ?? nodes.key : nodes.key ?? nodes.value;
-      const r = node && yaml.rangeOf(node);
-      if (r && !(n < path.length && !nodes.key)) return new vscode.Range(r.start.line, r.start.column, r.end.line, r.end.column);
-    }
-    return new vscode.Range(info.kindLine, 0, info.kindLine, 4);
+  private place(yaml: YamlText, info: StressChaosDocumentInfo, path: JsonPath): vscode.Range {
+    const r = yaml.placeOf(info.document, path);
+    return r ? new vscode.Range(r.start.line, r.start.column, r.end.line, r.end.column) : new vscode.Range(info.kindLine, 0, info.kindLine, 4);
   }
 
   /** The cached answer for a spec; schedules a fetch when it is missing or old. */

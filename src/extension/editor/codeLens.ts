@@ -5,6 +5,7 @@
 // timer is counting down.
 import * as vscode from 'vscode';
 import { experimentSummary, isPaused, isDeleted } from '../../core';
+import { clusterWritesBlocked } from '../clusterWrites';
 import type { DocumentAnalyses } from './analysis';
 import type { LiveClusterHolder } from './liveCluster';
 import type { LiveExperiments } from './liveExperiments';
@@ -48,7 +49,7 @@ export class StressChaosCodeLens implements vscode.CodeLensProvider, vscode.Disp
       } else if (this.live.synced(namespace)) {
         lens(`$(circle-outline) ${vscode.l10n.t('Not applied in {0} · {1}', cluster.session.context, namespace)}`, 'podMemoryChaos.dryRunStressChaos');
       }
-      if (!hasErrors && vscode.workspace.isTrusted) lens(`$(play) ${vscode.l10n.t('Apply')}`, 'podMemoryChaos.applyStressChaos', vscode.l10n.t('Server-side dry run, then apply to {0} · {1}', cluster.session.context, namespace));
+      if (!hasErrors && !clusterWritesBlocked()) lens(`$(play) ${vscode.l10n.t('Apply')}`, 'podMemoryChaos.applyStressChaos', vscode.l10n.t('Server-side dry run, then apply to {0} · {1}', cluster.session.context, namespace));
       if (hasErrors) lens(`$(error) ${vscode.l10n.t('Fix the errors to apply')}`, 'workbench.actions.view.problems');
       lens(`$(check-all) ${vscode.l10n.t('Dry Run')}`, 'podMemoryChaos.dryRunStressChaos');
       if (obj && !isDeleted(obj)) {

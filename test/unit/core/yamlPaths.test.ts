@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { completionPathAt, jsonPathAt, mayContainStressChaos, stressChaosDocuments } from '../../../src/core/yamlPaths';
+import { completionPathAt, jsonPathAt, mayContainStressChaos, stressChaosDocuments, YamlText } from '../../../src/core/yamlPaths';
 
 const DOC = [
   'apiVersion: chaos-mesh.org/v1alpha1', // 0
@@ -134,4 +134,15 @@ suite('stressChaosDocuments', () => {
     assert.equal(mayContainStressChaos('replicaCount: 2\npersistence:\n  size: 8Gi\n'), false);
     assert.deepEqual(stressChaosDocuments('replicaCount: 2\npersistence:\n  size: 8Gi\n'), []);
   });
+});
+
+suite('YamlText.placeOf: where a diagnostic about a path goes', () => {
+  const at = (path: (string | number)[]) => {
+    const r = new YamlText(DOC).placeOf(0, path);
+    return r && `${r.start.line}:${r.start.column}-${r.end.line}:${r.end.column}`;
+  };
+  test('a scalar: its value', () => assert.equal(at(['spec', 'stressors', 'memory', 'size']), '17:12-17:17'));
+  test('a map: its key', () => assert.equal(at(['spec', 'selector']), '8:2-8:10'));
+  test('a list item: the item', () => assert.equal(at(['spec', 'selector', 'namespaces', 1]), '11:6-11:11'));
+  test('a missing field: the nearest existing ancestor\'s key', () => assert.equal(at(['spec', 'stressors', 'memory', 'oomScoreAdj']), '15:4-15:10'));
 });
