@@ -11,6 +11,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { CHAOS_MESH_API_VERSION, isRecord, STRESS_CHAOS_KIND, valueAt } from './stressChaos';
+import { validateStressChaos, type StressChaosDiagnostic, type ValidateOptions } from './validateStressChaos';
 
 export type JsonPath = (string | number)[];
 
@@ -406,4 +407,153 @@ export function embeddedSpecPaths(js: Record<string, unknown>): JsonPath[] {
 export function toStressChaosPath(path: JsonPath): JsonPath {
   const i = path.lastIndexOf('stressChaos');
   return i >= 0 ? ['spec', ...path.slice(i + 1)] : path;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One analysis of a text, as the editor runs it on every (debounced) change.
+
+export interface StressChaosTextAnalysis {
+  /** Undefined for a text that cannot hold a StressChaos: nothing was parsed. */
+  yaml?: YamlText;
+  documents: StressChaosDocumentInfo[];
+  diagnostics: StressChaosDiagnostic[];
+}
+
+/**
+ * Everything the editor features need about a YAML text. A text without "StressChaos" and
+ * "chaos-mesh.org" costs a string search: no parse, no schema compilation.
+ */
+export function analyzeStressChaosText(text: string, options: ValidateOptions = {}): StressChaosTextAnalysis {
+  if (!mayContainStressChaos(text)) return { documents: [], diagnostics: [] };
+  const yaml = new YamlText(text);
+  const documents = stressChaosDocuments(yaml);
+  // A document still being typed (no apiVersion yet, a syntax error) is validated too.
+  if (documents.length === 0 && !/^\s*kind:\s*['"]?(StressChaos|Schedule|Workflow)/m.test(text)) return { documents, diagnostics: [] };
+  return { yaml, documents, diagnostics: validateStressChaos(text, options) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Incremental analysis: a multi-document file is split at its document markers and each document is
+// analysed on its own, cached by its text, so an edit re-reads only the document it touched.
+
+interface Section {
+  startLine: number;
+  /** Global index of the section's first YAML document. */
+  firstDocument: number;
+  result: StressChaosTextAnalysis;
+  documentCount: number;
+}
+
+/** Lines that start a YAML document (`---`) or end one (`...`): a document never spans them. */
+const MARKER_LINE = /^(?:---|\.\.\.)(?:[ \t]|$)/;
+
+/** The text split before every marker line, each part with the line it starts on. */
+export function splitYamlDocuments(text: string): { startLine: number; text: string }[] {
+  const lines = text.split('\n');
+  const out: { startLine: number; text: string }[] = [];
+  let start = 0;
+  for (let i = 1; i <= lines.length; i++) {
+    if (i === lines.length || MARKER_LINE.test(lines[i])) {
+      out.push({ startLine: start, text: lines.slice(start, i).join('\n') + (i < lines.length ? '\n' : '') });
+      start = i;
+    }
+  }
+  return out;
+}
+
+/** The analysis of a whole text, assembled from its documents' analyses (positions are the text's). */
+export class StressChaosTextIndex {
+  readonly documents: StressChaosDocumentInfo[] = [];
+  readonly diagnostics: StressChaosDiagnostic[] = [];
+
+  constructor(private readonly sections: readonly Section[]) {
+    for (const s of sections) {
+      for (const d of s.result.documents) {
+        this.documents.push({ ...d, document: d.document + s.firstDocument, kindLine: d.kindLine + s.startLine, startLine: d.startLine + s.startLine, endLine: d.endLine + s.startLine });
+      }
+      for (const d of s.result.diagnostics) this.diagnostics.push(shiftDiagnostic(d, s.startLine, s.firstDocument));
+    }
+  }
+
+  /** Whether nothing in the text is, or embeds, a StressChaos (and nothing was reported). */
+  get empty(): boolean {
+    return this.documents.length === 0 && this.diagnostics.length === 0;
+  }
+
+  private section(document: number): Section | undefined {
+    return this.sections.find((s) => document >= s.firstDocument && document < s.firstDocument + s.documentCount);
+  }
+
+  /** {@link jsonPathAt} over the whole text. */
+  pathAt(position: TextPosition): PathHit | undefined {
+    let section: Section | undefined;
+    for (const s of this.sections) if (s.startLine <= position.line) section = s;
+    if (!section?.result.yaml) return undefined;
+    const hit = jsonPathAt(section.result.yaml, { line: position.line - section.startLine, column: position.column });
+    if (!hit) return undefined;
+    const shift = (p: TextPosition) => ({ line: p.line + section.startLine, column: p.column });
+    return { ...hit, document: hit.document + section.firstDocument, start: shift(hit.start), end: shift(hit.end) };
+  }
+
+  /** {@link YamlText.placeOf} over the whole text. */
+  placeOf(document: number, path: JsonPath): { start: TextPosition; end: TextPosition } | undefined {
+    const s = this.section(document);
+    const r = s?.result.yaml?.placeOf(document - s.firstDocument, path);
+    return r && s && { start: { line: r.start.line + s.startLine, column: r.start.column }, end: { line: r.end.line + s.startLine, column: r.end.column } };
+  }
+
+  /** The range of the scalar value at `path`, if there is one. */
+  valueRangeOf(document: number, path: JsonPath): { start: TextPosition; end: TextPosition } | undefined {
+    const s = this.section(document);
+    const yaml = s?.result.yaml;
+    if (!s || !yaml) return undefined;
+    const node = yaml.nodesAt(document - s.firstDocument, path).value;
+    const r = node && isScalar(node) ? yaml.rangeOf(node) : undefined;
+    return r && { start: { line: r.start.line + s.startLine, column: r.start.column }, end: { line: r.end.line + s.startLine, column: r.end.column } };
+  }
+}
+
+function shiftDiagnostic(d: StressChaosDiagnostic, lines: number, documents: number): StressChaosDiagnostic {
+  if (lines === 0 && documents === 0) return d;
+  const out: StressChaosDiagnostic = { ...d, line: d.line + lines, document: (d.document ?? 0) + documents };
+  if (d.endLine !== undefined) out.endLine = d.endLine + lines;
+  if (d.fixes) out.fixes = d.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, line: e.line + lines, endLine: e.endLine + lines })) }));
+  return out;
+}
+
+/**
+ * Analyses texts document by document, reusing the previous answer for every document whose text
+ * did not change. One instance per open editor document.
+ */
+export class IncrementalAnalyzer {
+  private cache = new Map<string, { result: StressChaosTextAnalysis; documentCount: number }>();
+
+  constructor(private readonly options: ValidateOptions = {}) {}
+
+  analyze(text: string): StressChaosTextIndex {
+    if (!mayContainStressChaos(text)) {
+      this.cache.clear();
+      return new StressChaosTextIndex([]);
+    }
+    const next = new Map<string, { result: StressChaosTextAnalysis; documentCount: number }>();
+    const sections: Section[] = [];
+    let firstDocument = 0;
+    for (const part of splitYamlDocuments(text)) {
+      let entry = next.get(part.text) ?? this.cache.get(part.text);
+      if (!entry) {
+        const result = analyzeStressChaosText(part.text, this.options);
+        entry = { result, documentCount: result.yaml ? result.yaml.documents.length : countDocuments(part.text) };
+      }
+      next.set(part.text, entry);
+      sections.push({ startLine: part.startLine, firstDocument, result: entry.result, documentCount: entry.documentCount });
+      firstDocument += entry.documentCount;
+    }
+    this.cache = next;
+    return new StressChaosTextIndex(sections);
+  }
+}
+
+/** Documents in a text that holds no StressChaos (so it was not parsed): 1 unless it is empty or only comments. */
+function countDocuments(text: string): number {
+  return /^(?:---|\.\.\.)(?:[ \t]|$)|^[ \t]*[^\s#]/m.test(text) ? 1 : 0;
 }

@@ -1,27 +1,18 @@
 // One analysis per document version, shared by every editor feature (diagnostics, hover,
-// completion, inlay hints, quick fixes, CodeLens): parse once, validate once. A YAML file that
-// cannot hold a StressChaos (no "StressChaos" and no "chaos-mesh.org" in its text) is answered
-// by a string search alone: no parse, no schema compilation, no cluster client.
+// completion, inlay hints, quick fixes, CodeLens). Each document gets an IncrementalAnalyzer, so
+// an edit re-reads only the YAML document it touched. A YAML file that cannot hold a StressChaos
+// (no "StressChaos" and no "chaos-mesh.org" in its text) costs a string search: no parse, no
+// schema compilation, no cluster client.
 import * as vscode from 'vscode';
-import {
-  mayContainStressChaos,
-  stressChaosDocuments,
-  validateStressChaos,
-  YamlText,
-  type StressChaosDiagnostic,
-  type StressChaosDocumentInfo,
-} from '../../core';
+import { IncrementalAnalyzer, type StressChaosTextIndex } from '../../core';
 import { readConfig } from '../config';
 
 export interface Analysis {
   readonly version: number;
-  /** Undefined for a document that holds no StressChaos (nothing else is computed then). */
-  readonly yaml?: YamlText;
-  readonly documents: readonly StressChaosDocumentInfo[];
-  readonly diagnostics: readonly StressChaosDiagnostic[];
+  readonly index: StressChaosTextIndex;
+  readonly documents: StressChaosTextIndex['documents'];
+  readonly diagnostics: StressChaosTextIndex['diagnostics'];
 }
-
-const EMPTY: Omit<Analysis, 'version'> = { documents: [], diagnostics: [] };
 
 export function isYaml(document: vscode.TextDocument): boolean {
   return document.languageId === 'yaml';
@@ -29,29 +20,29 @@ export function isYaml(document: vscode.TextDocument): boolean {
 
 export class DocumentAnalyses implements vscode.Disposable {
   // Keyed by the TextDocument itself: an untitled URI can be reused by a new document at version 1.
-  private cache = new WeakMap<vscode.TextDocument, Analysis>();
+  private cache = new WeakMap<vscode.TextDocument, { analyzer: IncrementalAnalyzer; analysis?: Analysis }>();
 
   get(document: vscode.TextDocument): Analysis {
-    const cached = this.cache.get(document);
-    if (cached && cached.version === document.version) return cached;
-    const analysis = analyze(document.getText(), document.version);
-    this.cache.set(document, analysis);
-    return analysis;
+    let entry = this.cache.get(document);
+    if (entry?.analysis && entry.analysis.version === document.version) return entry.analysis;
+    if (!entry) {
+      const stress = readConfig().stress;
+      entry = { analyzer: new IncrementalAnalyzer({ defaultDuration: stress.defaultDuration, defaultSize: stress.defaultSize }) };
+      this.cache.set(document, entry);
+    }
+    const index = entry.analyzer.analyze(document.getText());
+    entry.analysis = { version: document.version, index, documents: index.documents, diagnostics: index.diagnostics };
+    return entry.analysis;
+  }
+
+  /** Forget every analyzer (the default duration or size setting changed). */
+  reset(): void {
+    this.cache = new WeakMap();
   }
 
   dispose(): void {
-    this.cache = new WeakMap();
+    this.reset();
   }
-}
-
-export function analyze(text: string, version: number): Analysis {
-  if (!mayContainStressChaos(text)) return { version, ...EMPTY };
-  const yaml = new YamlText(text);
-  const documents = stressChaosDocuments(yaml);
-  if (documents.length === 0 && !/^\s*kind:\s*['"]?(StressChaos|Schedule|Workflow)/m.test(text)) return { version, ...EMPTY };
-  const stress = readConfig().stress;
-  const diagnostics = validateStressChaos(text, { defaultDuration: stress.defaultDuration, defaultSize: stress.defaultSize });
-  return { version, yaml, documents, diagnostics };
 }
 
 export function toRange(d: { line: number; column: number; endLine?: number; endColumn?: number }): vscode.Range {

@@ -15,7 +15,7 @@ import {
   type StressChaosDocumentInfo,
   type StressChaosFix,
   type TargetHint,
-  type YamlText,
+  type StressChaosTextIndex,
 } from '../../core';
 import type { DocumentAnalyses } from './analysis';
 import type { StressChaosDiagnostics } from './diagnostics';
@@ -89,26 +89,25 @@ export class ClusterHints implements ClusterKnowledge, vscode.Disposable {
   private hintsFor(document: vscode.TextDocument): { hint: TargetHint; range: vscode.Range }[] {
     const analysis = this.analyses.get(document);
     const out: { hint: TargetHint; range: vscode.Range }[] = [];
-    if (!analysis.yaml) return out;
     for (const info of analysis.documents) {
       const docErrors = analysis.diagnostics.some((d) => d.severity === 'error' && d.document === info.document);
       for (const specPath of info.specPaths) {
         const entry = this.entry(document, info, specPath);
         if (!entry) continue;
         if (entry.chaosMeshMissing) {
-          out.push({ hint: { code: 'chaos-mesh-missing', severity: 'warning', message: entry.chaosMeshMissing, path: ['kind'] }, range: this.place(analysis.yaml, info, ['kind']) });
+          out.push({ hint: { code: 'chaos-mesh-missing', severity: 'warning', message: entry.chaosMeshMissing, path: ['kind'] }, range: this.place(analysis.index, info, ['kind']) });
           continue;
         }
         if (!entry.report || docErrors) continue;
         const spec = valueAt(info.object, specPath) as Record<string, unknown>;
-        for (const hint of targetHints(spec, specPath, entry.report)) out.push({ hint, range: this.place(analysis.yaml, info, hint.path) });
+        for (const hint of targetHints(spec, specPath, entry.report)) out.push({ hint, range: this.place(analysis.index, info, hint.path) });
       }
     }
     return out;
   }
 
-  private place(yaml: YamlText, info: StressChaosDocumentInfo, path: JsonPath): vscode.Range {
-    const r = yaml.placeOf(info.document, path);
+  private place(index: StressChaosTextIndex, info: StressChaosDocumentInfo, path: JsonPath): vscode.Range {
+    const r = index.placeOf(info.document, path);
     return r ? new vscode.Range(r.start.line, r.start.column, r.end.line, r.end.column) : new vscode.Range(info.kindLine, 0, info.kindLine, 4);
   }
 

@@ -3,6 +3,7 @@
 // cluster until a StressChaos document is open: the session is opened on first need.
 import * as vscode from 'vscode';
 import type { KubeconfigLoad } from '../../cluster/kubeconfig';
+import { affects } from '../config';
 import type { RunningExperiments } from '../experiments';
 import { DocumentAnalyses } from './analysis';
 import { ClusterHints } from './clusterHints';
@@ -48,6 +49,14 @@ export function registerStressChaosEditor(
     ...registerExperimentCommands(analyses, cluster, running, log, () => {
       hints.invalidate();
       lenses.refresh();
+    }),
+  );
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!affects(e, 'stress.defaultDuration') && !affects(e, 'stress.defaultSize')) return;
+      analyses.reset(); // the quick fixes write these defaults
+      diagnostics.refreshAll();
     }),
   );
 

@@ -7,7 +7,6 @@ import {
   completionEntries,
   completionPathAt,
   hoverMarkdown,
-  jsonPathAt,
   sizeFacts,
   sizeInlayHint,
   valueAt,
@@ -102,8 +101,8 @@ class HoverProvider implements vscode.HoverProvider {
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const analysis = this.analyses.get(document);
-    if (!analysis.yaml || analysis.documents.length === 0) return undefined;
-    const hit = jsonPathAt(analysis.yaml, { line: position.line, column: position.character });
+    if (analysis.documents.length === 0) return undefined;
+    const hit = analysis.index.pathAt({ line: position.line, column: position.character });
     if (!hit) return undefined;
     const info = analysis.documents.find((d) => d.document === hit.document);
     if (!info) return undefined;
@@ -125,12 +124,9 @@ class SizeInlayHints implements vscode.InlayHintsProvider {
   provideInlayHints(document: vscode.TextDocument, range: vscode.Range): vscode.InlayHint[] {
     const analysis = this.analyses.get(document);
     const out: vscode.InlayHint[] = [];
-    if (!analysis.yaml) return out;
     for (const info of analysis.documents) {
       for (const spec of info.specPaths) {
-        const sizePath = [...spec, 'stressors', 'memory', 'size'];
-        const node = analysis.yaml.nodesAt(info.document, sizePath).value;
-        const where = node && analysis.yaml.rangeOf(node);
+        const where = analysis.index.valueRangeOf(info.document, [...spec, 'stressors', 'memory', 'size']);
         if (!where || !range.contains(new vscode.Position(where.end.line, where.end.column))) continue;
         const context = this.facts(document, info, spec);
         const label = sizeInlayHint(sizeFacts(valueAt(info.object, [...spec, 'stressors', 'memory']), context.nodeMemTotal), context.target);

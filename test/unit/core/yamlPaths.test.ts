@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { completionPathAt, jsonPathAt, mayContainStressChaos, stressChaosDocuments, YamlText } from '../../../src/core/yamlPaths';
+import { validateStressChaos } from '../../../src/core/validateStressChaos';
+import { completionPathAt, IncrementalAnalyzer, jsonPathAt, mayContainStressChaos, stressChaosDocuments, YamlText } from '../../../src/core/yamlPaths';
 
 const DOC = [
   'apiVersion: chaos-mesh.org/v1alpha1', // 0
@@ -146,3 +147,47 @@ suite('YamlText.placeOf: where a diagnostic about a path goes', () => {
   test('a list item: the item', () => assert.equal(at(['spec', 'selector', 'namespaces', 1]), '11:6-11:11'));
   test('a missing field: the nearest existing ancestor\'s key', () => assert.equal(at(['spec', 'stressors', 'memory', 'oomScoreAdj']), '15:4-15:10'));
 });
+
+suite('IncrementalAnalyzer: document by document, reusing unchanged documents', () => {
+  const other = ['apiVersion: v1', 'kind: ConfigMap', 'data:', '  a: "1"'].join('\n');
+  const broken = DOC.replace('size: 50MiB', 'size: 256Mi').replace('duration: 5m', 'duraton: 5m');
+  const text = `${other}\n---\n${DOC}\n---\n${broken}\n`;
+
+  test('the same diagnostics, at the same places, as validating the whole text at once', () => {
+    const whole = validateStressChaos(text).map((d) => `${d.code}@${d.document}:${d.line}:${d.column}-${d.endLine}:${d.endColumn}`);
+    const parts = new IncrementalAnalyzer().analyze(text).diagnostics.map((d) => `${d.code}@${d.document}:${d.line}:${d.column}-${d.endLine}:${d.endColumn}`);
+    assert.deepEqual(parts, whole);
+    assert.deepEqual([...parts].sort(), [
+      'no-duration@2:30:0-30:4',
+      'size-kubernetes-quantity@2:42:12-42:17',
+      'size-split-across-workers@1:22:12-22:17',
+      'unknown-field@2:43:2-43:9',
+    ]);
+  });
+
+  test('documents, paths and places carry the whole text\'s lines and document indexes', () => {
+    const index = new IncrementalAnalyzer().analyze(text);
+    assert.deepEqual(index.documents.map((d) => [d.document, d.kindLine, d.startLine, d.endLine]), [[1, 6, 5, 23], [2, 26, 25, 43]]);
+    assert.deepEqual(index.pathAt({ line: 42, column: 14 })?.path, ['spec', 'stressors', 'memory', 'size']);
+    assert.equal(index.pathAt({ line: 42, column: 14 })?.document, 2);
+    assert.deepEqual(index.valueRangeOf(2, ['spec', 'stressors', 'memory', 'size']), { start: { line: 42, column: 12 }, end: { line: 42, column: 17 } });
+    assert.deepEqual(index.placeOf(1, ['spec', 'selector']), { start: { line: 13, column: 2 }, end: { line: 13, column: 10 } });
+  });
+
+  test('a fix\'s edit is shifted to the whole text\'s lines', () => {
+    const d = new IncrementalAnalyzer().analyze(text).diagnostics.find((x) => x.code === 'size-kubernetes-quantity');
+    assert.deepEqual(d?.fixes?.[0].edits, [{ line: 42, column: 12, endLine: 42, endColumn: 17, newText: '256MiB' }]);
+  });
+
+  test('an edit in one document re-reads only that one', () => {
+    const analyzer = new IncrementalAnalyzer();
+    const first = analyzer.analyze(text);
+    const second = analyzer.analyze(text.replace('name: checkout # the shop', 'name: checkout2'));
+    // The first StressChaos changed, the second did not: its diagnostics are the very same objects (cached).
+    const last = (i: StressChaosTextIndexLike) => i.diagnostics.filter((d) => d.document === 2);
+    assert.ok(last(first).length > 0);
+    assert.deepEqual(last(second), last(first));
+    assert.equal(new IncrementalAnalyzer().analyze('a: 1\n---\nb: 2\n').documents.length, 0);
+  });
+});
+type StressChaosTextIndexLike = { diagnostics: { document?: number }[] };

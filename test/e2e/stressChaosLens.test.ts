@@ -1,0 +1,163 @@
+// The StressChaos CodeLens as a person uses it, against the sandbox cluster: open a StressChaos
+// file, see the lenses, click Apply and confirm, and the experiment exists in the cluster with
+// its stress injected (checked with real kubectl); then Pause, Resume and Delete the same way.
+// Screenshots in artifacts/screenshots/stresschaos-*.png.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findKubectls } from '../sandbox/api/kubectlBinaries';
+import { workbench } from './workbench';
+
+interface TestCluster {
+  kubeconfigPath: string;
+  stop(): Promise<void>;
+}
+
+const NAME = 'e2e-lens-stress';
+const NAMESPACE = 'hello-kubernetes';
+const MANIFEST = [
+  'apiVersion: chaos-mesh.org/v1alpha1',
+  'kind: StressChaos',
+  'metadata:',
+  `  name: ${NAME}`,
+  `  namespace: ${NAMESPACE}`,
+  'spec:',
+  '  mode: one',
+  '  selector:',
+  '    labelSelectors:',
+  '      app.kubernetes.io/name: hello-kubernetes-unprobed',
+  '  stressors:',
+  '    memory:',
+  '      workers: 1',
+  '      size: 64MiB',
+  '  duration: 10m',
+  '',
+].join('\n');
+
+suite('StressChaos CodeLens, as a person uses it (Chromium + sandbox cluster)', () => {
+  let cluster: TestCluster | undefined;
+  const cleanups: (() => unknown)[] = [];
+
+  // The newest real kubectl on the machine (the gcloud dispatcher only when there is no other).
+  const binaries = findKubectls().sort((a, b) => Number(a.dispatcher) - Number(b.dispatcher) || b.minor - a.minor);
+  const kubectl = (...args: string[]) =>
+    execFileSync(binaries[0].path, ['--kubeconfig', cluster!.kubeconfigPath, ...args], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const live = () => JSON.parse(kubectl('get', 'stresschaos', NAME, '-n', NAMESPACE, '-o', 'json')) as {
+    metadata: { annotations?: Record<string, string> };
+    status?: { conditions?: { type: string; status: string }[]; experiment?: { containerRecords?: { id: string; phase: string }[] } };
+  };
+  const condition = (obj: ReturnType<typeof live>, type: string) => obj.status?.conditions?.find((c) => c.type === type)?.status;
+  async function until<T>(probe: () => T, done: (v: T) => boolean, what: string, limitMs = 60_000): Promise<T> {
+    const deadline = Date.now() + limitMs;
+    for (;;) {
+      let value: T | undefined;
+      let error = '';
+      try {
+        value = probe();
+        if (done(value)) return value;
+      } catch (e) {
+        error = e instanceof Error ? `${e.message} ${(e as { stderr?: string }).stderr ?? ''}` : String(e); // not there yet
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)} ${error}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  suiteSetup(async function () {
+    this.timeout(180_000);
+    const { page, profile } = workbench();
+    const { startTestCluster } = (await import(path.join(workbench().repoRoot, 'test', 'harness', 'testCluster.mjs'))) as {
+      startTestCluster(onCleanup: (fn: () => unknown) => void, label: string): Promise<TestCluster>;
+    };
+    cluster = await startTestCluster((fn) => cleanups.push(fn), 'e2e');
+    // The kubeconfig setting is machine-scoped: in code-server's remote window it lives in the Machine settings.
+    const machine = path.join(profile.userDataDir, 'Machine', 'settings.json');
+    fs.mkdirSync(path.dirname(machine), { recursive: true });
+    const settings = fs.existsSync(machine) ? JSON.parse(fs.readFileSync(machine, 'utf8')) : {};
+    fs.writeFileSync(machine, JSON.stringify({ ...settings, 'podMemoryChaos.kubeconfig': cluster.kubeconfigPath }, null, 2));
+    fs.writeFileSync(path.join(profile.workspaceDir, 'memory-stress.yaml'), MANIFEST);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('memory-stress.yaml');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'memory-stress.yaml' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-line', { hasText: 'kind: StressChaos' }).waitFor();
+  });
+
+  suiteTeardown(async function () {
+    this.timeout(120_000);
+    try {
+      if (cluster) kubectl('delete', 'stresschaos', NAME, '-n', NAMESPACE, '--ignore-not-found', '--wait=true');
+    } catch {
+      // the cluster may be gone already
+    }
+    for (const fn of cleanups.reverse()) await fn();
+  });
+
+  const lens = (text: string) => workbench().page.locator('.monaco-editor .codelens-decoration a', { hasText: text });
+  const lensTexts = () => workbench().page.locator('.monaco-editor .codelens-decoration').first().innerText();
+  /** Clicks a lens, then the modal's confirm button. */
+  async function clickAndConfirm(lensText: string, button: string): Promise<void> {
+    const { page } = workbench();
+    await lens(lensText).first().click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /namespace "hello-kubernetes" of context "sandbox"/);
+    await dialog.getByRole('button', { name: button, exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+  }
+
+  test('the lenses above the document: not applied yet, Apply and Dry Run', async function () {
+    this.timeout(90_000);
+    const { page, screenshot } = workbench();
+    await lens('Not applied in sandbox · hello-kubernetes').waitFor({ timeout: 60_000 });
+    await lens('Apply').waitFor();
+    await lens('Dry Run').waitFor();
+    assert.equal(await lens('Pause').count(), 0);
+    await page.mouse.move(900, 600);
+    await screenshot('stresschaos-lens-not-applied');
+  });
+
+  test('Apply → confirm: the experiment exists in the sandbox with its stress injected; the status lens says Running', async function () {
+    this.timeout(120_000);
+    const { screenshot } = workbench();
+    await clickAndConfirm('Apply', 'Apply');
+    const obj = await until(live, (o) => condition(o, 'AllInjected') === 'True', 'kubectl to show AllInjected');
+    assert.deepEqual(obj.status?.experiment?.containerRecords?.map((r) => [r.id, r.phase]), [['hello-kubernetes/hello-kubernetes-unprobed/hello-kubernetes', 'Injected']]);
+    await lens('Running · 1/1 injected · 0 recovered').waitFor({ timeout: 30_000 });
+    await lens('Pause').waitFor();
+    await lens('Delete').waitFor();
+    await lens('Show Results').waitFor();
+    assert.match(await lensTexts(), /left/);
+    await screenshot('stresschaos-lens-running');
+  });
+
+  test('Pause → confirm: the pause annotation is set and Chaos Mesh recovers the target; the lens offers Resume', async function () {
+    this.timeout(120_000);
+    const { screenshot } = workbench();
+    await clickAndConfirm('Pause', 'Pause');
+    const obj = await until(live, (o) => condition(o, 'Paused') === 'True', 'kubectl to show Paused');
+    assert.equal(obj.metadata.annotations?.['experiment.chaos-mesh.org/pause'], 'true');
+    await lens('Resume').waitFor({ timeout: 30_000 });
+    await lens('Paused').waitFor({ timeout: 30_000 });
+    await screenshot('stresschaos-lens-paused');
+  });
+
+  test('Resume → confirm: the annotation goes, the stress is injected again', async function () {
+    this.timeout(120_000);
+    await clickAndConfirm('Resume', 'Resume');
+    const obj = await until(live, (o) => condition(o, 'Paused') === 'False' && condition(o, 'AllInjected') === 'True', 'kubectl to show resumed and injected');
+    assert.notEqual(obj.metadata.annotations?.['experiment.chaos-mesh.org/pause'], 'true');
+    await lens('Pause').waitFor({ timeout: 30_000 });
+  });
+
+  test('Delete → confirm: the experiment is gone from the sandbox; the lens says not applied', async function () {
+    this.timeout(120_000);
+    const { screenshot } = workbench();
+    await clickAndConfirm('Delete', 'Delete');
+    await until(() => kubectl('get', 'stresschaos', '-n', NAMESPACE, '-o', 'name'), (out) => !out.includes(NAME), 'kubectl to stop listing the experiment');
+    await lens('Not applied in sandbox · hello-kubernetes').waitFor({ timeout: 30_000 });
+    await screenshot('stresschaos-lens-deleted');
+  });
+});
