@@ -195,7 +195,7 @@ class DocumentValidator {
     private readonly defaults: { duration: string; size: string },
   ) {}
 
-  /** The document as plain data, before nulls are dropped (for "is this path there" questions). */
+  /** The document as plain data (for "is this path there" questions of the fixes). */
   private js: unknown;
 
   run(): void {
@@ -220,7 +220,7 @@ class DocumentValidator {
     let js: unknown;
     try {
       js = this.doc.toJS({ maxAliasCount: 1000 });
-      this.js = this.doc.toJS({ maxAliasCount: 1000 });
+      this.js = js; // nulls are dropped from it below: a fix never targets an empty field
     } catch (err) {
       const start = this.pos(this.doc.contents.range[0]);
       this.push('yaml-syntax', `YAML error: ${err instanceof Error ? err.message : String(err)}`, { line: start.line, column: start.column }, []);

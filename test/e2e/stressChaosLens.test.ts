@@ -3,9 +3,10 @@
 // its stress injected (checked with real kubectl); then Pause, Resume and Delete the same way.
 // Screenshots in artifacts/screenshots/stresschaos-*.png.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { findKubectls } from '../sandbox/api/kubectlBinaries';
 import { workbench } from './workbench';
 
@@ -41,20 +42,22 @@ suite('StressChaos CodeLens, as a person uses it (Chromium + sandbox cluster)', 
 
   // The newest real kubectl on the machine (the gcloud dispatcher only when there is no other).
   const binaries = findKubectls().sort((a, b) => Number(a.dispatcher) - Number(b.dispatcher) || b.minor - a.minor);
-  const kubectl = (...args: string[]) =>
-    execFileSync(binaries[0].path, ['--kubeconfig', cluster!.kubeconfigPath, ...args], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
-  const live = () => JSON.parse(kubectl('get', 'stresschaos', NAME, '-n', NAMESPACE, '-o', 'json')) as {
+  // Asynchronous: the sandbox serves from this very process, so a blocking call would starve it.
+  const kubectl = async (...args: string[]) =>
+    (await promisify(execFile)(binaries[0].path, ['--kubeconfig', cluster!.kubeconfigPath, ...args], { encoding: 'utf8', timeout: 30_000 })).stdout;
+  type Live = {
     metadata: { annotations?: Record<string, string> };
     status?: { conditions?: { type: string; status: string }[]; experiment?: { containerRecords?: { id: string; phase: string }[] } };
   };
-  const condition = (obj: ReturnType<typeof live>, type: string) => obj.status?.conditions?.find((c) => c.type === type)?.status;
-  async function until<T>(probe: () => T, done: (v: T) => boolean, what: string, limitMs = 60_000): Promise<T> {
+  const live = async () => JSON.parse(await kubectl('get', 'stresschaos', NAME, '-n', NAMESPACE, '-o', 'json')) as Live;
+  const condition = (obj: Live, type: string) => obj.status?.conditions?.find((c) => c.type === type)?.status;
+  async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean, what: string, limitMs = 60_000): Promise<T> {
     const deadline = Date.now() + limitMs;
     for (;;) {
       let value: T | undefined;
       let error = '';
       try {
-        value = probe();
+        value = await probe();
         if (done(value)) return value;
       } catch (e) {
         error = e instanceof Error ? `${e.message} ${(e as { stderr?: string }).stderr ?? ''}` : String(e); // not there yet
@@ -88,7 +91,7 @@ suite('StressChaos CodeLens, as a person uses it (Chromium + sandbox cluster)', 
   suiteTeardown(async function () {
     this.timeout(120_000);
     try {
-      if (cluster) kubectl('delete', 'stresschaos', NAME, '-n', NAMESPACE, '--ignore-not-found', '--wait=true');
+      if (cluster) await kubectl('delete', 'stresschaos', NAME, '-n', NAMESPACE, '--ignore-not-found', '--wait=true');
     } catch {
       // the cluster may be gone already
     }

@@ -78,3 +78,32 @@ suite('StressChaos editor: cluster-aware hints (test cluster)', () => {
     assert.match(found.find((d) => codeOf(d) === 'container-missing')!.message, /container named "sidecar"/);
   });
 });
+
+suite('StressChaos editor: CodeLens (test cluster)', () => {
+  suiteSetup(async () => {
+    const api = await activeApi();
+    await setKubeconfigSetting(process.env.PMC_TEST_KUBECONFIG);
+    await eventually(() => api.kubeconfigState(), (s) => s === 'loaded');
+  });
+  suiteTeardown(() => setKubeconfigSetting(undefined));
+  teardown(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  const titles = async (document: vscode.TextDocument, done: (t: string[]) => boolean) =>
+    eventually(
+      async () => ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)) ?? []).map((l) => `${l.range.start.line}:${l.command?.title ?? ''}`),
+      done,
+      20_000,
+    );
+
+  test('a StressChaos not in the cluster: its status, Apply and Dry Run above the kind line', async () => {
+    const document = await open(manifest('hello-kubernetes', '100MiB').replace('name: hints', 'name: never-applied'));
+    const found = await titles(document, (t) => t.some((x) => x.includes('Not applied')));
+    assert.deepEqual(found, ['1:$(circle-outline) Not applied in sandbox · hello-kubernetes', '1:$(play) Apply', '1:$(check-all) Dry Run']);
+  });
+
+  test('a document with errors gets no Apply', async () => {
+    const document = await open(manifest('hello-kubernetes', '256Mi').replace('name: hints', 'name: broken'));
+    const found = await titles(document, (t) => t.some((x) => x.includes('Not applied')));
+    assert.deepEqual(found, ['1:$(circle-outline) Not applied in sandbox · hello-kubernetes', '1:$(error) Fix the errors to apply', '1:$(check-all) Dry Run']);
+  });
+});
