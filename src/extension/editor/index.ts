@@ -77,7 +77,6 @@ export function registerStressChaosEditor(
     diagnostics,
     analyses,
     clusterChanged() {
-      cluster.get();
       live.sync();
       hints.invalidate();
       lenses.refresh();

@@ -46,19 +46,23 @@ export class LiveExperiments implements vscode.Disposable {
     this.timer = setTimeout(() => this.sync(), 300);
   }
 
-  /** Watches exactly the namespaces the open StressChaos documents need. */
+  /**
+   * Watches exactly the namespaces the open StressChaos documents need. With none open, no
+   * session is opened at all (a plain YAML file never loads the cluster client).
+   */
   sync(): void {
+    const docs = vscode.workspace.textDocuments
+      .filter((d) => d.languageId === 'yaml')
+      .flatMap((d) => this.analyses.get(d).documents.filter((info) => info.kind === 'StressChaos'));
+    if (docs.length === 0) {
+      this.stopAll();
+      return;
+    }
     const live = this.cluster.get();
     if (!live.ok || live.session !== this.session) this.stopAll();
     if (!live.ok) return;
     this.session = live.session;
-    const wanted = new Set<string>();
-    for (const document of vscode.workspace.textDocuments) {
-      if (document.languageId !== 'yaml') continue;
-      for (const info of this.analyses.get(document).documents) {
-        if (info.kind === 'StressChaos') wanted.add(info.namespace || live.session.namespace);
-      }
-    }
+    const wanted = new Set(docs.map((info) => info.namespace || live.session.namespace));
     for (const [ns, watch] of this.watches) {
       if (!wanted.has(ns)) {
         watch.stop();
