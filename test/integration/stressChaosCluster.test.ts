@@ -3,8 +3,7 @@
 // a 500Mi memory limit and a liveness probe). Expected values come from that scenario.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { activeApi, eventually, setKubeconfigSetting } from './helpers';
-import { open } from './stressChaosEditor.test';
+import { activeApi, eventually, openYaml as open, setKubeconfigSetting } from './helpers';
 
 const manifest = (labels: string, size: string) =>
   [
@@ -61,8 +60,10 @@ suite('StressChaos editor: cluster-aware hints (test cluster)', () => {
     // The quick fix: the size that reaches 80% of the limit (400MiB), after which the OOM warning goes.
     const oom = found.find((d) => codeOf(d) === 'oom-expected')!;
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, oom.range, vscode.CodeActionKind.QuickFix.value);
-    assert.deepEqual(actions.map((a) => a.title), ['Write `250MiB`: 50% of the 500Mi limit', 'Write `400MiB`: 80% of the 500Mi limit', 'Write `450MiB`: 90% of the 500Mi limit']);
-    assert.ok(await vscode.workspace.applyEdit(actions[1].edit!));
+    assert.deepEqual(actions.map((a) => a.title).sort(), ['Write `250MiB`: 50% of the 500Mi limit', 'Write `400MiB`: 80% of the 500Mi limit', 'Write `450MiB`: 90% of the 500Mi limit']);
+    const preferred = actions.filter((a) => a.isPreferred);
+    assert.deepEqual(preferred.map((a) => a.title), ['Write `400MiB`: 80% of the 500Mi limit']);
+    assert.ok(await vscode.workspace.applyEdit(preferred[0].edit!));
     assert.equal(document.lineAt(13).text, '      size: 400MiB');
     const after = await eventually(() => ours(document.uri), (ds) => ds.length > 0 && !ds.some((d) => codeOf(d) === 'oom-expected'), 20_000);
     assert.deepEqual(after.map(brief).sort(), ['liveness-probe@11:4', 'matching-pods@7:2']);

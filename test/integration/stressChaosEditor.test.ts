@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activeApi, eventually, EXTENSION_ID, manifest } from './helpers';
+import { eventually, EXTENSION_ID, manifest, openYaml as open } from './helpers';
 
 const BASE = [
   'apiVersion: chaos-mesh.org/v1alpha1', // 0
@@ -26,17 +26,6 @@ const BASE = [
   '  duration: 5m', // 14
 ];
 const edit = (from: number, to: number, ...lines: string[]) => [...BASE.slice(0, from), ...lines, ...BASE.slice(to)].join('\n') + '\n';
-
-let opened = 0;
-/** A new untitled YAML document with its own URI (VS Code reuses Untitled-N names), shown in an editor. */
-export async function open(content: string): Promise<vscode.TextDocument> {
-  await activeApi();
-  const uri = vscode.Uri.parse(`untitled:/stresschaos-${process.pid}-${++opened}.yaml`);
-  const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'yaml');
-  const editor = await vscode.window.showTextDocument(document);
-  await editor.edit((b) => b.insert(new vscode.Position(0, 0), content));
-  return document;
-}
 
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'StressChaos');
 const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));

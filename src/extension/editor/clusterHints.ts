@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { findStressTargets, type TargetReport } from '../../cluster/stressTargets';
 import {
   isRecord,
+  LIMIT_SHARES,
   targetHints,
   tightestTarget,
   valueAt,
@@ -23,6 +24,8 @@ import type { ClusterKnowledge, SpecClusterContext } from './languageFeatures';
 import type { LiveClusterHolder } from './liveCluster';
 
 const FRESH_MS = 15_000;
+/** Of the 50/80/90% fixes, 80% is the one offered first: pressure without the OOM killer. */
+const PREFERRED_SHARE_INDEX = LIMIT_SHARES.indexOf(80);
 const DEBOUNCE_MS = 800;
 
 interface Entry {
@@ -74,7 +77,7 @@ export class ClusterHints implements ClusterKnowledge, vscode.Disposable {
     if (!found?.hint.replacements) return [];
     return found.hint.replacements.map((r, i) => ({
       title: r.title,
-      preferred: i === found.hint.replacements!.length - 1,
+      preferred: i === PREFERRED_SHARE_INDEX,
       edits: [{ line: found.range.start.line, column: found.range.start.character, endLine: found.range.end.line, endColumn: found.range.end.character, newText: r.newText }],
     }));
   };
