@@ -12,9 +12,8 @@ import {
   validateStressChaos,
   TimeSeries,
 } from '../src/core';
+import { CGROUP_FIXTURES, UPSTREAM_STRESSCHAOS_FIXTURES } from '../test/fixtures/paths';
 import { Figure, percentile, round, timeRuns, writeResults } from './util';
-
-const fixtures = path.resolve(__dirname, '../../shared/fixtures');
 
 async function main(): Promise<void> {
   const figures: Figure[] = [];
@@ -25,8 +24,8 @@ async function main(): Promise<void> {
   });
   figures.push({ name: 'quantityToBytes', value: round(10_000 / (percentile(q, 50) / 1000)), unit: 'parses/s', note: 'median of 20 runs of 10,000 mixed quantities' });
 
-  const v2 = splitCgroupSnapshot(fs.readFileSync(path.join(fixtures, 'cgroup/v2-kernel-6.18/holding120.txt'), 'utf8'));
-  const v1 = splitCgroupSnapshot(fs.readFileSync(path.join(fixtures, 'cgroup/v1-kernel-6.18/holding120.txt'), 'utf8'));
+  const v2 = splitCgroupSnapshot(fs.readFileSync(path.join(CGROUP_FIXTURES, 'v2-kernel-6.18/holding120.txt'), 'utf8'));
+  const v1 = splitCgroupSnapshot(fs.readFileSync(path.join(CGROUP_FIXTURES, 'v1-kernel-6.18/holding120.txt'), 'utf8'));
   const c = await timeRuns(20, () => {
     for (let i = 0; i < 1000; i++) readCgroupMemory(i % 2 ? v1 : v2);
   });
@@ -45,7 +44,7 @@ async function main(): Promise<void> {
   });
   figures.push({ name: 'SamplerOutputParser', value: round((samples / percentile(p, 50)) * 1000), unit: 'samples/s', note: `${(Buffer.byteLength(output) / samples / 1024).toFixed(1)} KiB per sample` });
 
-  const yaml = fs.readFileSync(path.join(fixtures, 'upstream-stresschaos/website__docs__simulate-heavy-stress-on-kubernetes__block1__memory-stress-example.yaml'), 'utf8');
+  const yaml = fs.readFileSync(path.join(UPSTREAM_STRESSCHAOS_FIXTURES, 'website__docs__simulate-heavy-stress-on-kubernetes__block1__memory-stress-example.yaml'), 'utf8');
   const v = await timeRuns(200, () => validateStressChaos(yaml));
   figures.push({ name: 'validateStressChaos (upstream memory example) p50', value: round(percentile(v, 50)), unit: 'ms', note: 'runs on every edit' });
   figures.push({ name: 'validateStressChaos (upstream memory example) p95', value: round(percentile(v, 95)), unit: 'ms' });

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // The README's one test command: runs every suite (unit, sandbox, integration, e2e) in turn,
-// each writing its counts to artifacts/results/<suite>.json, and ends with one line
-// `N passed, N failed` summing them all. Exits non-zero when any test failed or any suite
-// could not run. A suite that dies without writing its counts counts as one failure.
+// each writing its counts to artifacts/results/<suite>.json (shape in test/harness/results.cjs),
+// and ends with one line `N passed, N failed, N skipped` summing them all, after the names of the
+// failed and skipped tests. Exits non-zero when any test failed or any suite could not run.
+// A test file that fails to load is a failed test named after it (test/harness/loadEachFile.ts);
+// a suite that dies without writing its counts counts each of its test files as failed.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { didNotRun, summarize } from '../test/harness/results.cjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = path.join(root, 'artifacts', 'results');
@@ -24,13 +27,11 @@ const suites = [
 // Build once: integration and e2e load dist/ into VS Code.
 const build = spawnSync('node', ['esbuild.js'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) {
-  console.log('0 passed, 1 failed');
+  console.log('0 passed, 1 failed, 0 skipped');
   process.exit(1);
 }
 
-let passed = 0;
-let failed = 0;
-const lines = [];
+const runs = [];
 for (const suite of suites) {
   const file = path.join(resultsDir, `${suite.name}.json`);
   console.log(`\n=== ${suite.name} suite ===`);
@@ -40,17 +41,15 @@ for (const suite of suites) {
     stdio: 'inherit',
     env: { ...process.env, PMC_RESULTS_FILE: file },
   });
-  let counts;
+  const status = run.status ?? run.signal;
+  let results;
   try {
-    counts = JSON.parse(fs.readFileSync(file, 'utf8'));
+    results = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
-    counts = { passed: 0, failed: 1, note: `suite exited ${run.status ?? run.signal} without writing results` };
+    results = didNotRun(`test/${suite.name}`, `the suite exited ${status} without writing results; see its output above`);
   }
-  if (run.status !== 0 && counts.failed === 0) counts.failed = 1; // it crashed after reporting: not green
-  passed += counts.passed;
-  failed += counts.failed;
-  lines.push(`${suite.name.padEnd(12)} ${String(counts.passed).padStart(4)} passed ${String(counts.failed).padStart(4)} failed  ${((Date.now() - started) / 1000).toFixed(0)}s${counts.note ? '  (' + counts.note + ')' : ''}`);
+  runs.push({ name: suite.name, results, status, seconds: (Date.now() - started) / 1000 });
 }
-console.log('\n' + lines.join('\n'));
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+const summary = summarize(runs);
+console.log('\n' + summary.lines.join('\n'));
+process.exit(summary.failed > 0 ? 1 : 0);

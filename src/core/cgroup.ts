@@ -342,7 +342,7 @@ export function readCgroupMemory(files: Files): CgroupMemory {
 
 /**
  * Splits a snapshot made of `== <file name>` header lines, each followed by that file's content
- * (the format of `shared/fixtures/cgroup/*.txt`), into file name → content.
+ * (the format of the real kernel captures in `test/fixtures/cgroup/*.txt`), into file name → content.
  */
 export function splitCgroupSnapshot(text: string): Record<string, string> {
   const files: Record<string, string> = {};

@@ -2,10 +2,11 @@
  * Chaos Mesh StressChaos (`chaos-mesh.org/v1alpha1`): the object model, the constants the controller and
  * dashboard use, and Chaos Mesh's admission webhooks re-implemented as pure functions.
  *
- * Facts: /work/shared/docs/chaos-mesh.md §1–§6 (CM = chaos-mesh/chaos-mesh @ 608b61e7, identical to v2.8.3
- * for everything here). The webhook emulation follows CM api/genericwebhook (a breadth-first walk over the
- * Go struct that calls every field validator), api/v1alpha1/{stresschaos,common}_webhook.go and
- * apimachinery's field.Error / ErrorList.ToAggregate rendering, so the text matches what kubectl prints.
+ * Source: CM = chaos-mesh/chaos-mesh @ 608b61e7 (identical to v2.8.3 for everything here; its published
+ * examples are in test/fixtures/upstream-stresschaos). The webhook emulation follows CM
+ * api/genericwebhook (a breadth-first walk over the Go struct that calls every field validator),
+ * api/v1alpha1/{stresschaos,common}_webhook.go and apimachinery's field.Error / ErrorList.ToAggregate
+ * rendering, so the text matches what kubectl prints.
  */
 import { goAtoi, goFields, goQuote, stressSizeWebhookDetail } from './stressSize';
 

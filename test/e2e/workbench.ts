@@ -16,6 +16,7 @@ import * as h from '../harness/codeServer.mjs';
 import type { Profile } from '../harness/codeServer.mjs';
 import { startTestCluster } from '../harness/testCluster.mjs';
 import { findKubectls } from '../sandbox/api/kubectlBinaries';
+import { didNotRun, writeResults } from '../harness/results.cjs';
 
 const execFileAsync = promisify(execFile);
 
@@ -39,6 +40,19 @@ export function workbench(): Workbench {
 }
 
 export async function mochaGlobalSetup(): Promise<void> {
+  try {
+    await startWorkbench();
+  } catch (e) {
+    // After a failed global setup mocha runs neither the suites nor the teardown, and the
+    // code-server and browser already started would keep it waiting forever: stop them, and
+    // count every e2e test file as not run, saying why.
+    writeResults(didNotRun('test/e2e', `the e2e workbench did not start: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`));
+    await mochaGlobalTeardown();
+    throw e;
+  }
+}
+
+async function startWorkbench(): Promise<void> {
   const vsix = process.env.PMC_E2E_VSIX;
   assert.ok(vsix && fs.existsSync(vsix), 'PMC_E2E_VSIX must name the packaged extension (run through test/harness/runE2e.mjs)');
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'pmc-e2e-'));

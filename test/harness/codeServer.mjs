@@ -2,7 +2,7 @@
 // with fresh profile folders, and opens it in Debian's Chromium through playwright-core.
 // Used by the integration runner (mocha inside the extension host, through the workbench
 // `payload`), the end-to-end runner (Playwright clicking the UI) and `npm start`.
-// The recipe and its pitfalls: ../shared/docs/vscode.md §D.5.
+// The recipe and its pitfalls: README.md, "How tests get a VS Code offline".
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';

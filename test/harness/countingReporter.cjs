@@ -1,22 +1,22 @@
-// Mocha reporter: the usual `spec` output for people, plus a small JSON file with the counts
-// (path in $PMC_RESULTS_FILE) so scripts/test-all.mjs can print one `N passed, N failed` line
-// summing every suite. CommonJS because mocha loads reporters with require().
+// Mocha reporter: the usual `spec` output for people, plus the suite's counts for
+// scripts/test-all.mjs (passed, failed, skipped, with the titles of failed and skipped tests; see
+// results.cjs), so its closing `N passed, N failed, N skipped` line sums every suite and a skipped
+// test cannot hide. A file that failed to load is a failed test (loadEachFile.ts).
+// CommonJS because mocha loads reporters with require().
 'use strict';
-const fs = require('node:fs');
-const path = require('node:path');
 const Mocha = require('mocha');
+const { writeResults } = require('./results.cjs');
 
 class CountingReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {
     super(runner, options);
     const failures = [];
+    const skippedTests = [];
     runner.on('fail', (test, err) => failures.push({ title: test.fullTitle(), error: String(err && err.message) }));
+    runner.on('pending', (test) => skippedTests.push(test.fullTitle()));
     runner.once('end', () => {
-      const file = process.env.PMC_RESULTS_FILE;
-      if (!file) return;
-      fs.mkdirSync(path.dirname(file), { recursive: true });
       const stats = runner.stats || {};
-      fs.writeFileSync(file, JSON.stringify({ passed: stats.passes || 0, failed: stats.failures || 0, pending: stats.pending || 0, failures }, null, 2));
+      writeResults({ passed: stats.passes || 0, failed: stats.failures || 0, skipped: stats.pending || 0, failures, skippedTests });
     });
   }
 }

@@ -3,18 +3,15 @@
 // Playwright suites in test/e2e with mocha in this Node process; their fixture
 // (test/e2e/workbench.ts) installs that VSIX with `code-server --install-extension`, starts
 // code-server on 127.0.0.1 and opens it in Debian's Chromium. Screenshots go to
-// artifacts/screenshots/. Counts reach $PMC_RESULTS_FILE through the counting reporter.
+// artifacts/screenshots/. Counts reach $PMC_RESULTS_FILE through the counting reporter; when
+// mocha could not count, each e2e test file counts as failed, with the reason.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureCodeServer, repoRoot } from './codeServer.mjs';
+import { didNotRun, writeResults } from './results.cjs';
 
-function writeFailure(note) {
-  const file = process.env.PMC_RESULTS_FILE;
-  if (!file) return;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify({ passed: 0, failed: 1, note }, null, 2));
-}
+const writeFailure = (reason) => writeResults(didNotRun('test/e2e', reason));
 
 function main() {
   const started = Date.now();

@@ -3,8 +3,9 @@
 // extension and the suites, starts code-server on 127.0.0.1 with a fresh profile, opens the
 // workbench with a test payload (extensionDevelopmentPath = this repository,
 // extensionTestsPath = out/test/integration/index.js), and waits for the workbench's exit code.
-// The in-host runner writes its counts to a file; this script copies {passed, failed} to
-// $PMC_RESULTS_FILE for scripts/test-all.mjs and exits non-zero when anything failed.
+// The in-host runner writes its counts to a file; this script copies them (passed, failed,
+// skipped, with names) to $PMC_RESULTS_FILE for scripts/test-all.mjs and exits non-zero when
+// anything failed. When the host wrote nothing, each integration test file counts as failed.
 // The suites get a cluster (test/harness/testCluster.mjs): the sandbox, or PMC_TEST_KUBECONFIG's.
 // Env: PMC_INTEGRATION_GREP=<text> runs only matching tests; PMC_KEEP_PROFILE=1 keeps the profile.
 import { spawnSync } from 'node:child_process';
@@ -16,19 +17,13 @@ import {
   ensureCodeServer, launchChromium, makeProfile, repoRoot, startCodeServer, VSCODE_VERSION, withCleanup, workbenchUrl,
 } from './codeServer.mjs';
 import { startTestCluster } from './testCluster.mjs';
+import { didNotRun, writeResults } from './results.cjs';
 
 const RUN_LIMIT_MS = 5 * 60_000;
 /** Workbench chatter that is expected offline (no gallery at open-vsx.org) or routine. */
 const HARMLESS = /ENOTFOUND open-vsx\.org|connection token|Creating a socket|Updating additional builtin extensions|\[Service Worker\]|ChatSessionStore/;
 const artifacts = path.join(repoRoot, 'artifacts');
 const hostResults = path.join(artifacts, 'results', 'integration-host.json');
-
-function writeCounts(counts) {
-  const file = process.env.PMC_RESULTS_FILE;
-  if (!file) return;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(counts, null, 2));
-}
 
 async function main() {
   const started = Date.now();
@@ -95,14 +90,15 @@ async function main() {
     try {
       counts = JSON.parse(fs.readFileSync(hostResults, 'utf8'));
     } catch {
-      counts = { passed: 0, failed: 1, note: code === 'timeout' ? `no result within ${RUN_LIMIT_MS / 1000}s` : `the extension host wrote no results (exit ${code}); see artifacts/logs/integration-code-server.log` };
+      counts = didNotRun('test/integration', code === 'timeout' ? `no result within ${RUN_LIMIT_MS / 1000}s` : `the extension host wrote no results (exit ${code}); see artifacts/logs/integration-code-server.log`);
     }
     if (code !== 0 && counts.failed === 0) {
-      counts = { ...counts, failed: 1, note: `workbench exit code ${code}` };
+      counts = { ...counts, failed: 1, failures: [{ title: 'the integration run', error: `workbench exit code ${code}` }], note: `workbench exit code ${code}` };
     }
     for (const f of counts.failures ?? []) console.log(`  FAILED ${f.title}\n    ${f.error}`);
-    writeCounts({ passed: counts.passed, failed: counts.failed, ...(counts.note ? { note: counts.note } : {}) });
-    console.log(`[integration] ${counts.passed} passed, ${counts.failed} failed in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+    const { passed, failed, skipped, failures, skippedTests, note } = counts;
+    writeResults({ passed, failed, skipped, failures, skippedTests, ...(note ? { note } : {}) });
+    console.log(`[integration] ${passed} passed, ${failed} failed, ${skipped} skipped in ${((Date.now() - started) / 1000).toFixed(0)}s`);
     return counts.failed > 0 ? 1 : 0;
   });
 }
@@ -111,7 +107,7 @@ main().then(
   (code) => process.exit(code),
   (e) => {
     console.error(`[integration] ${e?.stack ?? e}`);
-    writeCounts({ passed: 0, failed: 1, note: String(e?.message ?? e).split('\n')[0] });
+    writeResults(didNotRun('test/integration', String(e?.message ?? e).split('\n')[0]));
     process.exit(1);
   },
 );

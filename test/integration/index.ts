@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import '../harness/loadEachFile'; // mocha loads each suite alone: one that throws is a failed test naming it
 
 interface Failure {
   readonly title: string;
@@ -24,17 +25,19 @@ export async function run(): Promise<void> {
   if (grep) mocha.grep(grep);
 
   const failures: Failure[] = [];
+  const skippedTests: string[] = [];
   const stats = await new Promise<Mocha.Stats>((resolve, reject) => {
     try {
       const runner = mocha.run(() => resolve(runner.stats ?? { passes: 0, failures: 1 } as Mocha.Stats));
       runner.on('fail', (test, err: unknown) => failures.push({ title: test.fullTitle(), error: err instanceof Error ? err.message : String(err) }));
+      runner.on('pending', (test) => skippedTests.push(test.fullTitle()));
     } catch (e) {
       reject(e);
     }
   });
   const out = resultsFile();
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ passed: stats.passes, failed: stats.failures, pending: stats.pending, files, failures }, null, 2));
+  fs.writeFileSync(out, JSON.stringify({ passed: stats.passes, failed: stats.failures, skipped: stats.pending ?? 0, files, failures, skippedTests }, null, 2));
   if (stats.failures > 0) throw new Error(`${stats.failures} integration test(s) failed`);
   if (stats.passes === 0) throw new Error('no integration test ran');
 }

@@ -12,11 +12,10 @@ import {
   splitCgroupSnapshot,
   type CgroupMemory,
 } from '../../../src/core/cgroup';
-
-const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/cgroup');
+import { CGROUP_FIXTURES } from '../../fixtures/paths';
 
 function fixture(version: 'v1' | 'v2', name: string): Record<string, string> {
-  return splitCgroupSnapshot(readFileSync(path.join(FIXTURES, `${version}-kernel-6.18`, `${name}.txt`), 'utf8'));
+  return splitCgroupSnapshot(readFileSync(path.join(CGROUP_FIXTURES, `${version}-kernel-6.18`, `${name}.txt`), 'utf8'));
 }
 
 /** The figures a test pins, without the raw `stat` map. */
@@ -261,7 +260,7 @@ suite('readCgroupMemory rules', () => {
 
 suite('cgroup file lists and snapshots', () => {
   const listed = (version: 'v1' | 'v2'): string[] =>
-    readFileSync(path.join(FIXTURES, `${version}-kernel-6.18`, 'ls_cgroup.txt'), 'utf8').split('\n').filter((l) => l !== '');
+    readFileSync(path.join(CGROUP_FIXTURES, `${version}-kernel-6.18`, 'ls_cgroup.txt'), 'utf8').split('\n').filter((l) => l !== '');
 
   test('every v2 file the sampler reads exists in a real kernel 6.18 cgroup directory', () => {
     const present = new Set(listed('v2'));

@@ -15,10 +15,10 @@ import {
   type DisruptionEvent,
 } from '../../../src/core/oomEvents';
 import { compareSamples, type Sample } from '../../../src/core/sampler';
+import { CGROUP_FIXTURES } from '../../fixtures/paths';
 
-const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/cgroup');
 const fixtureText = (version: 'v1' | 'v2', file: string): string =>
-  fs.readFileSync(path.join(FIXTURES, `${version}-kernel-6.18`, file), 'utf8');
+  fs.readFileSync(path.join(CGROUP_FIXTURES, `${version}-kernel-6.18`, file), 'utf8');
 
 function sample(version: 'v1' | 'v2', moment: string, seq: number, wallTime: number): Sample {
   const all = splitCgroupSnapshot(fixtureText(version, `${moment}.txt`));

@@ -13,10 +13,10 @@ import {
   type Sample,
   type SamplerOutput,
 } from '../../../src/core/sampler';
+import { CGROUP_FIXTURES } from '../../fixtures/paths';
 
-const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/cgroup');
 const fixture = (version: 'v1' | 'v2', moment: string): Record<string, string> =>
-  splitCgroupSnapshot(fs.readFileSync(path.join(FIXTURES, `${version}-kernel-6.18`, `${moment}.txt`), 'utf8'));
+  splitCgroupSnapshot(fs.readFileSync(path.join(CGROUP_FIXTURES, `${version}-kernel-6.18`, `${moment}.txt`), 'utf8'));
 
 /** Only the files the sampler reads, as it would see them. */
 function sampledFiles(version: 'v1' | 'v2', moment: string): Record<string, string> {

@@ -2,9 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DIAGNOSTIC_CODES, validateStressChaos, type StressChaosDiagnostic, type StressChaosFix } from '../../../src/core/validateStressChaos';
-
-// The repository is checked out beside `shared/`: <x>/main/test/unit/core → <x>/shared/fixtures.
-const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/upstream-stresschaos');
+import { UPSTREAM_STRESSCHAOS_FIXTURES } from '../../fixtures/paths';
 
 /** `code@line:column` (0-based) for compact, exact assertions. */
 const brief = (d: StressChaosDiagnostic) => `${d.severity} ${d.code}@${d.line}:${d.column}`;
@@ -53,19 +51,19 @@ suite('validateStressChaos: upstream examples', () => {
   };
 
   test('every fixture file is covered by this table', () => {
-    assert.deepEqual(readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml')).sort(), Object.keys(expected).sort());
+    assert.deepEqual(readdirSync(UPSTREAM_STRESSCHAOS_FIXTURES).filter((f) => f.endsWith('.yaml')).sort(), Object.keys(expected).sort());
   });
 
   for (const [file, diagnostics] of Object.entries(expected)) {
     test(`${file} validates with no errors`, () => {
-      const found = validateStressChaos(readFileSync(path.join(FIXTURES, file), 'utf8'));
+      const found = validateStressChaos(readFileSync(path.join(UPSTREAM_STRESSCHAOS_FIXTURES, file), 'utf8'));
       assert.deepEqual(found.filter((d) => d.severity === 'error'), []);
       assert.deepEqual(found.map(brief), diagnostics);
     });
   }
 
   test('the blog example says what each of its 4 workers gets', () => {
-    const [d] = validateStressChaos(readFileSync(path.join(FIXTURES, 'website__blog__2021-07-01-how-to-efficiently-stress-test-pod-memory__block2__mem-stress.yaml'), 'utf8'));
+    const [d] = validateStressChaos(readFileSync(path.join(UPSTREAM_STRESSCHAOS_FIXTURES, 'website__blog__2021-07-01-how-to-efficiently-stress-test-pod-memory__block2__mem-stress.yaml'), 'utf8'));
     assert.equal(
       d.message,
       '`size` is the TOTAL for all 4 workers, not per worker (the CRD text is out of date): each memStress worker maps 13107200 bytes (12.5 MiB), 52428800 bytes (50 MiB) in all.',
@@ -370,7 +368,7 @@ suite('validateStressChaos: documents, syntax errors and embedded specs', () => 
   });
 
   test('never throws while typing: every prefix and every one-character deletion of an example', () => {
-    const text = readFileSync(path.join(FIXTURES, 'website__blog__2021-07-01-how-to-efficiently-stress-test-pod-memory__block2__mem-stress.yaml'), 'utf8');
+    const text = readFileSync(path.join(UPSTREAM_STRESSCHAOS_FIXTURES, 'website__blog__2021-07-01-how-to-efficiently-stress-test-pod-memory__block2__mem-stress.yaml'), 'utf8');
     const variants = [...Array(text.length + 1).keys()].map((i) => text.slice(0, i));
     for (let i = 0; i < text.length; i++) variants.push(text.slice(0, i) + text.slice(i + 1));
     for (const variant of variants) {

@@ -1,0 +1,1 @@
+export function realClusterManifests(scenarioText: string): string;
