@@ -73,6 +73,21 @@ suite('StressChaos CodeLens, as a person uses it (Chromium + test cluster)', () 
   const lens = (text: string) => workbench().page.locator('.monaco-editor .codelens-decoration a', { hasText: new RegExp(`^\\s*${text}\\s*$`) });
   const status = (text: string) => workbench().page.locator('.monaco-editor .codelens-decoration :is(a, span)', { hasText: text });
   const lensTexts = () => workbench().page.locator('.monaco-editor .codelens-decoration').first().innerText();
+  /** Rewrites the `size:` line (line 14) from the keyboard: Go to Line, select the line's text, type. */
+  async function setSize(size: string): Promise<void> {
+    const { page } = workbench();
+    await page.locator('.monaco-editor .view-line', { hasText: 'kind: StressChaos' }).click();
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input.input').waitFor();
+    await page.keyboard.type('14');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type(`size: ${size}`);
+    // The line's text also holds the inlay hint (`= … B total`), so match the value and what cannot follow it.
+    await page.locator('.monaco-editor .view-line', { hasText: new RegExp(`size: ${size}(?![A-Za-z])`) }).waitFor();
+  }
+
   /** Clicks a lens, then the modal's confirm button. */
   async function clickAndConfirm(lensText: string, button: string): Promise<void> {
     const { page } = workbench();
@@ -126,6 +141,40 @@ suite('StressChaos CodeLens, as a person uses it (Chromium + test cluster)', () 
     const obj = await until(live, (o) => condition(o, 'Paused') === 'False' && condition(o, 'AllInjected') === 'True', 'kubectl to show resumed and injected');
     assert.notEqual(obj.metadata.annotations?.['experiment.chaos-mesh.org/pause'], 'true');
     await lens('Pause').waitFor({ timeout: 30_000 });
+  });
+
+  test('Apply after changing the spec: Chaos Mesh would refuse the update, so the extension offers to delete and recreate it', async function () {
+    this.timeout(180_000);
+    const { page, screenshot } = workbench();
+    await setSize('96MiB');
+    await clickAndConfirm('Apply', 'Apply');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /already exists in context "sandbox", namespace "hello-kubernetes" with another spec/);
+    assert.match(await dialog.innerText(), /Chaos Mesh refuses any change to the spec of an existing experiment/);
+    await screenshot('stresschaos-apply-changed-spec');
+    await dialog.getByRole('button', { name: 'Delete and Recreate', exact: true }).click();
+    const obj = await until(
+      async () => JSON.parse(await kubectl(['get', 'stresschaos', NAME, '-n', NAMESPACE, '-o', 'json'])) as Live & { spec: { stressors: { memory: { size: string } } } },
+      (o) => o.spec.stressors.memory.size === '96MiB' && condition(o, 'AllInjected') === 'True',
+      'kubectl to show the recreated experiment injected',
+      120_000,
+    );
+    assert.equal(obj.spec.stressors.memory.size, '96MiB');
+    await status('Running · 1/1 injected').waitFor({ timeout: 30_000 });
+  });
+
+  test('Dry Run of a size Chaos Mesh refuses: its webhook\'s words in the notification', async function () {
+    this.timeout(90_000);
+    const { page, screenshot } = workbench();
+    await setSize('96Mi');
+    await lens('Fix the errors to apply').waitFor({ timeout: 30_000 });
+    await lens('Dry Run').first().click();
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'admission webhook "vstresschaos.kb.io" denied the request' });
+    await toast.waitFor({ timeout: 30_000 });
+    assert.match(await toast.innerText(), /dry run of StressChaos "e2e-lens-stress"/);
+    await screenshot('stresschaos-dry-run-refused');
+    await setSize('96MiB'); // back to a valid document for Delete below
   });
 
   test('Delete → confirm: the experiment is gone from the sandbox; the lens says not applied', async function () {
