@@ -18,7 +18,7 @@ import {
   type StressChaos,
 } from './stressChaos';
 import { schemaAt } from './stressChaosSchema';
-import { memStressReadSize, perWorkerBytes, percentOfNodeMemory, suggestStressSize } from './stressSize';
+import { memStressReadSize, perWorkerBytes, percentOfNodeMemory, stressSizeWebhookDetail, suggestStressSize } from './stressSize';
 import { formatBytesExact } from './validateStressChaos';
 import { toStressChaosPath, type CompletionPlace, type JsonPath } from './yamlPaths';
 
@@ -47,6 +47,8 @@ export function sizeFacts(memory: unknown, nodeMemTotal?: bigint): SizeFacts | u
   if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) return undefined;
   const size = typeof memory.size === 'string' ? memory.size : '';
   if (size.trim() === '') return { kind: 'none', size, workers, reason: 'no size: memStress allocates nothing' };
+  const refused = stressSizeWebhookDetail(size);
+  if (refused !== undefined) return { kind: 'none', size, workers, reason: `Chaos Mesh refuses it (${refused}), so nothing runs` };
   const reading = memStressReadSize(size);
   if ('error' in reading) return { kind: 'none', size, workers, reason: `memStress cannot read it (${reading.error})` };
   if (reading.strayWords.length > 0) return { kind: 'none', size, workers, reason: `memStress reads only \`${reading.argument}\`` };

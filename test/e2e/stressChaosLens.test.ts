@@ -54,6 +54,9 @@ suite('StressChaos CodeLens, as a person uses it (Chromium + test cluster)', () 
   suiteSetup(async function () {
     this.timeout(180_000);
     const { page, profile } = workbench();
+    // Run first on a fresh workbench, the palette lists the extension's commands only once its
+    // contributions are in: wait for its activity-bar entry.
+    await page.locator('.activitybar a.action-label[aria-label="Pod Memory Chaos"]').waitFor({ timeout: 90_000 });
     await useTestCluster();
     fs.writeFileSync(path.join(profile.workspaceDir, 'memory-stress.yaml'), MANIFEST);
     await page.keyboard.press('Escape');
@@ -84,8 +87,8 @@ suite('StressChaos CodeLens, as a person uses it (Chromium + test cluster)', () 
     await page.keyboard.press('End');
     await page.keyboard.press('Shift+Home');
     await page.keyboard.type(`size: ${size}`);
-    // The line's text also holds the inlay hint (`= … B total`), so match the value and what cannot follow it.
-    await page.locator('.monaco-editor .view-line', { hasText: new RegExp(`size: ${size}(?![A-Za-z])`) }).waitFor();
+    // The line holds the inlay hint too (`= … B total`), and VS Code renders spaces as U+00A0: match with \s and what cannot follow.
+    await page.locator('.monaco-editor .view-line', { hasText: new RegExp(`size:\\s${size}(?![A-Za-z])`) }).waitFor();
   }
 
   /** Clicks a lens, then the modal's confirm button. */

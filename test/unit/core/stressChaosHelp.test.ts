@@ -37,6 +37,10 @@ suite('sizeFacts and the size inlay hint (memStress: size is the total, split ac
   test('the remainder of an uneven split is dropped, as memStress divides integers', () => {
     assert.deepEqual(sizeFacts({ workers: 3, size: '100B' }), { kind: 'bytes', size: '100B', workers: 3, total: 100n, perWorker: 33n });
   });
+  test('a size the webhook refuses gets no figures, though memStress would read 96Mi as 96 MiB', () => {
+    assert.deepEqual(sizeFacts({ workers: 1, size: '96Mi' }), { kind: 'none', size: '96Mi', workers: 1, reason: "Chaos Mesh refuses it (incorrect bytes format: invalid suffix: 'mi'), so nothing runs" });
+    assert.equal(sizeInlayHint(sizeFacts({ workers: 1, size: '96Mi' })), undefined);
+  });
   test('sizes memStress cannot use get no figures', () => {
     assert.equal(sizeInlayHint(sizeFacts({ workers: 1, size: '256 MB' })), undefined);
     assert.equal(sizeInlayHint(sizeFacts({ workers: 1 })), undefined);
