@@ -12,3 +12,6 @@ export * from './timeSeries';
 export * from './stressChaos';
 export * from './stressChaosSchema';
 export * from './validateStressChaos';
+export * from './yamlPaths';
+export * from './stressChaosHelp';
+export * from './targetHints';

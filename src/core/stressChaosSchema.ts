@@ -251,6 +251,11 @@ export const STRESS_CHAOS_SCHEMA: Schema = {
 
 let compiled: { object: ValidateFunction; spec: ValidateFunction } | undefined;
 
+/** Whether the schema validators have been compiled (the costly part; done on first validation). */
+export function schemaCompiled(): boolean {
+  return compiled !== undefined;
+}
+
 function validators(): { object: ValidateFunction; spec: ValidateFunction } {
   if (!compiled) {
     const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: false });

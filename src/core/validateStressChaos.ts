@@ -53,7 +53,40 @@ export interface StressChaosDiagnostic {
   path?: (string | number)[];
   /** Index of the YAML document in a multi-document text. */
   document?: number;
+  /** Edits that repair the problem (quick fixes), when the repair is clear. */
+  fixes?: StressChaosFix[];
 }
+
+/** A text replacement: 0-based, end exclusive; an insertion has start = end. */
+export interface TextEdit {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  newText: string;
+}
+
+export interface StressChaosFix {
+  /** What the fix does, as a command title: "Write `256MiB`". */
+  title: string;
+  edits: TextEdit[];
+  /** The fix a user most likely wants (VS Code: `isPreferred`). */
+  preferred?: boolean;
+}
+
+/** Values validateStressChaos puts into the fixes it offers (the settings' defaults, see STRESS_DEFAULTS). */
+export interface ValidateOptions {
+  /** The duration an "add a duration" fix writes. */
+  defaultDuration?: string;
+  /** The size an "add a size" fix writes. */
+  defaultSize?: string;
+}
+
+/**
+ * Defaults of a new stress: the settings `podMemoryChaos.stress.default*` (package.json) and the snippets
+ * use the same values (a unit test holds them together).
+ */
+export const STRESS_DEFAULTS = { size: '256MB', workers: 1, duration: '60s' } as const;
 
 /** Every code validateStressChaos emits, with its severity. */
 export const DIAGNOSTIC_CODES = {
@@ -112,13 +145,16 @@ interface SpecContext {
   specPath: Path;
 }
 
-export function validateStressChaos(text: string): StressChaosDiagnostic[] {
+export function validateStressChaos(text: string, options: ValidateOptions = {}): StressChaosDiagnostic[] {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: true });
   const out: StressChaosDiagnostic[] = [];
   if (!Array.isArray(docs)) return out; // an empty stream
   docs.forEach((doc, index) => {
-    const v = new DocumentValidator(doc, index, lineCounter, text);
+    const v = new DocumentValidator(doc, index, lineCounter, text, {
+      duration: options.defaultDuration ?? STRESS_DEFAULTS.duration,
+      size: options.defaultSize ?? STRESS_DEFAULTS.size,
+    });
     v.run();
     out.push(...v.diagnostics);
   });
@@ -156,7 +192,11 @@ class DocumentValidator {
     private readonly index: number,
     private readonly lines: LineCounter,
     private readonly text: string,
+    private readonly defaults: { duration: string; size: string },
   ) {}
+
+  /** The document as plain data (for "is this path there" questions of the fixes). */
+  private js: unknown;
 
   run(): void {
     if (this.doc.errors.length > 0) {
@@ -180,6 +220,7 @@ class DocumentValidator {
     let js: unknown;
     try {
       js = this.doc.toJS({ maxAliasCount: 1000 });
+      this.js = js; // nulls are dropped from it below: a fix never targets an empty field
     } catch (err) {
       const start = this.pos(this.doc.contents.range[0]);
       this.push('yaml-syntax', `YAML error: ${err instanceof Error ? err.message : String(err)}`, { line: start.line, column: start.column }, []);
@@ -263,12 +304,15 @@ class DocumentValidator {
       case 'additionalProperties': {
         const parent = displayPath(parentPath);
         const hint = unknownFieldHint(v.path, name);
-        this.at(
+        const d = this.at(
           'unknown-field',
           `Unknown field \`${name}\`${parent ? ` in \`${parent}\`` : ''}: StressChaos has no such field. ${hint}kubectl refuses the object (strict field validation); other clients get it silently dropped by the API server.`,
           v.path,
           'key',
         );
+        const guess = closest(name, knownFieldsAt(stripToStressChaosPath(parentPath)));
+        const siblings = valueAt(this.js, parentPath);
+        if (guess && !(isRecord(siblings) && guess in siblings)) this.attach(d, this.replaceFix(`Rename to \`${guess}\``, v.path, 'key', guess));
         return;
       }
       case 'type': {
@@ -276,7 +320,8 @@ class DocumentValidator {
         const actual = jsonTypeName(v.value);
         const server = `(API server: ${field}: Invalid value: "${actual}": ${field} in body must be of type ${expected}: "${actual}")`;
         if (name === 'value' && parentPath.length > 0 && (typeof v.value === 'number' || typeof v.value === 'boolean')) {
-          this.at('value-not-string', `\`value\` must be a string, even for a number: write \`value: "${String(v.value)}"\`. ${server}`, v.path, 'value');
+          const d = this.at('value-not-string', `\`value\` must be a string, even for a number: write \`value: "${String(v.value)}"\`. ${server}`, v.path, 'value');
+          this.attach(d, this.replaceFix(`Write \`"${String(v.value)}"\``, v.path, 'value', `"${String(v.value)}"`));
           return;
         }
         let hint = '';
@@ -289,12 +334,13 @@ class DocumentValidator {
         const allowed = ((v.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
         const guess = closest(String(v.value), allowed);
         const server = `(API server: ${field}: Unsupported value: ${JSON.stringify(v.value)}: supported values: ${allowed.map((a) => `"${a}"`).join(', ')})`;
-        this.at(
+        const d = this.at(
           'unsupported-value',
           `\`${name}\` cannot be ${JSON.stringify(v.value)}: use one of ${allowed.join(', ')}.${guess ? ` Did you mean \`${guess}\`?` : ''} ${server}`,
           v.path,
           'value',
         );
+        if (guess) this.attach(d, this.replaceFix(`Write \`${guess}\``, v.path, 'value', guess));
         return;
       }
       case 'maximum':
@@ -409,12 +455,13 @@ class DocumentValidator {
     if (e.field.endsWith('.Duration')) {
       const value = String(e.value);
       const suggestion = suggestDuration(value);
-      this.at(
+      const d = this.at(
         'invalid-duration',
         `\`duration\` ${JSON.stringify(value)} is not a Go duration: use h, m, s, ms, us or ns (no days), e.g. \`30s\`, \`5m\`, \`1h30m\`.${suggestion ? ` Chaos Mesh wants ${suggestion}.` : ''} ${webhook}`,
         e.path,
         'value',
       );
+      if (suggestion) this.attach(d, this.replaceFix(`Write \`${suggestion}\``, e.path, 'value', suggestion));
       return;
     }
     if (e.field.endsWith('.value')) {
@@ -432,7 +479,14 @@ class DocumentValidator {
           ? `\`mode: ${mode}\` needs \`value\`: a whole percentage from 1 to 100, as a string, e.g. \`value: "50"\`.`
           : `With \`mode: ${mode}\`, \`value\` must be a whole percentage from 1 to 100, e.g. \`value: "50"\`.`;
       }
-      this.at('invalid-value', `${message} ${webhook}`, present ? e.path : [...ctx.specPath, 'mode'], 'value', e.path);
+      const d = this.at('invalid-value', `${message} ${webhook}`, present ? e.path : [...ctx.specPath, 'mode'], 'value', e.path);
+      const example = mode === 'fixed' ? '"1"' : '"50"';
+      this.attach(
+        d,
+        present
+          ? this.replaceFix(`Write \`value: ${example}\``, e.path, 'value', example)
+          : this.insertFix(`Add \`value: ${example}\``, ctx.specPath, 'value', example, 'mode'),
+      );
       return;
     }
     if (e.field.endsWith('.Size')) {
@@ -447,7 +501,8 @@ class DocumentValidator {
           if (/[KMGTPE]i\s*$/.test(size.trim())) code = 'size-kubernetes-quantity';
         }
       }
-      this.at(code, `${message} ${webhook}`, e.path, 'value');
+      const d = this.at(code, `${message} ${webhook}`, e.path, 'value');
+      this.attachSizeFix(d, e.path, size);
       return;
     }
     this.at('invalid-value', e.message, e.path, 'value');
@@ -462,9 +517,11 @@ class DocumentValidator {
         ctx.kind === 'schedule'
           ? 'No `duration`: each StressChaos this Schedule starts runs until it is deleted and never finishes (with concurrencyPolicy Forbid, the Schedule then never starts another). Add e.g. `duration: 5m`.'
           : 'No `duration`: the stress runs until you delete (or pause) the StressChaos and never shows as finished. Add e.g. `duration: 5m`.';
-      this.at('no-duration', message, target, 'key');
+      const d = this.at('no-duration', message, target, 'key');
+      this.attach(d, this.insertFix(`Add \`duration: ${this.defaults.duration}\``, ctx.specPath, 'duration', this.defaults.duration));
     } else if (spec.duration === '') {
-      this.at('no-duration', '`duration` is empty: Chaos Mesh treats it as no duration, so the stress runs until you delete the StressChaos and never shows as finished.', durationPath, 'key');
+      const d = this.at('no-duration', '`duration` is empty: Chaos Mesh treats it as no duration, so the stress runs until you delete the StressChaos and never shows as finished.', durationPath, 'key');
+      this.attach(d, this.replaceFix(`Write \`duration: ${this.defaults.duration}\``, durationPath, 'value', this.defaults.duration));
     }
   }
 
@@ -533,7 +590,8 @@ class DocumentValidator {
     const workers = memory.workers;
     if (typeof workers !== 'number' || !Number.isInteger(workers) || badPaths.has(pathKey([...at, 'workers']))) return;
     if (workers === 0) {
-      this.at('workers-zero', '`workers: 0` is accepted, but Chaos Mesh then skips the memory stressor: nothing is allocated, yet the experiment reports Injected. Use at least 1.', [...at, 'workers'], 'value');
+      const d = this.at('workers-zero', '`workers: 0` is accepted, but Chaos Mesh then skips the memory stressor: nothing is allocated, yet the experiment reports Injected. Use at least 1.', [...at, 'workers'], 'value');
+      this.attach(d, this.replaceFix('Write `workers: 1`', [...at, 'workers'], 'value', '1'));
       return;
     }
     if (workers < 0) {
@@ -566,7 +624,8 @@ class DocumentValidator {
 
     const sizeIsBad = badPaths.has(pathKey(sizePath)) || this.hasErrorAt(sizePath);
     if (sizeText.length === 0 && memory.size === undefined && flags.size === undefined) {
-      this.at('memory-without-size', 'The memory stressor has no `size`: memStress then allocates nothing (the CRD\'s "default is the total available memory" is out of date). Add e.g. `size: 256MiB`, the total for all workers.', at, 'key');
+      const d = this.at('memory-without-size', 'The memory stressor has no `size`: memStress then allocates nothing (the CRD\'s "default is the total available memory" is out of date). Add e.g. `size: 256MiB`, the total for all workers.', at, 'key');
+      this.attach(d, this.insertFix(`Add \`size: ${this.defaults.size}\``, at, 'size', this.defaults.size, 'workers'));
     }
     if (flags.error) {
       this.at(
@@ -583,21 +642,23 @@ class DocumentValidator {
       const reading = memStressReadSize(sizeText);
       const suggestion = suggestStressSize(sizeText);
       if (reading.strayWords.length > 0) {
-        this.at(
+        const d = this.at(
           'size-contains-space',
           `Chaos Mesh accepts ${JSON.stringify(sizeText)}, but it splits the memStress arguments on spaces: memStress receives \`--size ${reading.argument}\` and reads ${describeReading(reading)}; \`${reading.strayWords.join(' ')}\` and every option after it are ignored.${suggestion ? ` Write \`${suggestion}\`.` : ''}`,
           sizePath,
           'value',
         );
+        this.attachSizeFix(d, sizePath, sizeText);
         return;
       }
       if ('error' in reading) {
-        this.at(
+        const d = this.at(
           'size-misread',
           `Chaos Mesh accepts ${JSON.stringify(sizeText)}, but memStress cannot read it (${reading.error}) and allocates nothing.${suggestion ? ` Write \`${suggestion}\`.` : ''}`,
           sizePath,
           'value',
         );
+        this.attachSizeFix(d, sizePath, sizeText);
         return;
       }
     }
@@ -733,7 +794,7 @@ class DocumentValidator {
     return this.diagnostics.some((d) => d.severity === 'error' && d.path && pathKey(d.path) === key);
   }
 
-  private push(code: DiagnosticCode, message: string, start: { line: number; column: number }, path: Path, end?: { line: number; column: number }): void {
+  private push(code: DiagnosticCode, message: string, start: { line: number; column: number }, path: Path, end?: { line: number; column: number }): StressChaosDiagnostic {
     const d: StressChaosDiagnostic = { severity: DIAGNOSTIC_CODES[code], code, message, line: start.line, column: start.column };
     if (end) {
       d.endLine = end.line;
@@ -742,23 +803,84 @@ class DocumentValidator {
     d.path = path;
     d.document = this.index;
     this.diagnostics.push(d);
+    return d;
   }
 
   /**
    * A diagnostic at the node for `target` (its key or its value), falling back to the nearest existing
    * ancestor's key. `reportedPath` is the JSON path the diagnostic is about (defaults to `target`).
    */
-  private at(code: DiagnosticCode, message: string, target: Path, prefer: 'key' | 'value', reportedPath: Path = target): void {
+  private at(code: DiagnosticCode, message: string, target: Path, prefer: 'key' | 'value', reportedPath: Path = target): StressChaosDiagnostic {
     const found = this.locate(target);
     const node = prefer === 'value' ? found.value ?? found.key : found.key ?? found.value;
     const range = node?.range;
     if (!range) {
       const contents = this.doc.contents as YamlNode;
       const start = this.pos(contents.range?.[0] ?? 0);
-      this.push(code, message, start, reportedPath);
-      return;
+      return this.push(code, message, start, reportedPath);
     }
-    this.push(code, message, this.pos(range[0]), reportedPath, this.pos(range[1]));
+    return this.push(code, message, this.pos(range[0]), reportedPath, this.pos(range[1]));
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Fixes as data.
+
+  /** Replaces the key or the scalar value at `path` with `newText`; undefined when it is not there. */
+  private replaceFix(title: string, path: Path, part: 'key' | 'value', newText: string): StressChaosFix | undefined {
+    const found = this.locate(path);
+    const node = part === 'key' ? found.key : found.value;
+    if (!node?.range || (part === 'value' && !isScalar(node)) || !this.locatesExactly(path)) return undefined;
+    const start = this.pos(node.range[0]);
+    const end = this.pos(node.range[1]);
+    return { title, preferred: true, edits: [{ line: start.line, column: start.column, endLine: end.line, endColumn: end.column, newText }] };
+  }
+
+  /**
+   * Adds `key: value` as the last entry of the block map at `mapPath` (or right after `afterKey`), at
+   * the indentation of its other keys. Flow maps (`{…}`) get no fix.
+   */
+  private insertFix(title: string, mapPath: Path, key: string, value: string, afterKey?: string): StressChaosFix | undefined {
+    if (!this.locatesExactly(mapPath)) return undefined;
+    const map = mapPath.length === 0 ? (this.doc.contents as YamlNode) : this.locate(mapPath).value;
+    if (!isMap(map) || map.flow || map.items.length === 0) return undefined;
+    const first = map.items[0].key as YamlNode | null;
+    if (!first?.range) return undefined;
+    const indent = this.pos(first.range[0]).column;
+    const anchor = (afterKey !== undefined ? map.items.find((p) => isScalar(p.key) && String(p.key.value) === afterKey) : undefined) ?? map.items[map.items.length - 1];
+    const anchorEnd = ((anchor.value as YamlNode | null) ?? (anchor.key as YamlNode)).range?.[1];
+    if (anchorEnd === undefined) return undefined;
+    const line = this.pos(anchorEnd).column === 0 ? this.pos(anchorEnd).line - 1 : this.pos(anchorEnd).line;
+    const lineEnd = this.lineEndColumn(line);
+    const edit: TextEdit = { line, column: lineEnd, endLine: line, endColumn: lineEnd, newText: `\n${' '.repeat(indent)}${key}: ${value}` };
+    return { title, preferred: true, edits: [edit] };
+  }
+
+  private attach(d: StressChaosDiagnostic, fix: StressChaosFix | undefined): void {
+    if (fix) (d.fixes ??= []).push(fix);
+  }
+
+  /** A size both Chaos Mesh and memStress read as meant (`256Mi` → `256MiB`), quoted as the original was. */
+  private attachSizeFix(d: StressChaosDiagnostic, path: Path, size: string): void {
+    const suggestion = suggestStressSize(size);
+    if (suggestion === undefined) return;
+    const source = this.valueSource(path) ?? '';
+    const quote = /^["']/.test(source) ? source[0] : '';
+    this.attach(d, this.replaceFix(`Write \`${suggestion}\` (Chaos Mesh units)`, path, 'value', `${quote}${suggestion}${quote}`));
+  }
+
+  /** Whether every segment of `path` exists (locate() falls back to ancestors). */
+  private locatesExactly(path: Path): boolean {
+    return path.length === 0 || valueAt(this.js, path) !== undefined;
+  }
+
+  /** Column of the end of a line's content, before a trailing comment. */
+  private lineEndColumn(line: number): number {
+    const starts = this.lines.lineStarts;
+    const from = starts[line] ?? this.text.length;
+    const to = line + 1 < starts.length ? starts[line + 1] : this.text.length;
+    const content = this.text.slice(from, to).replace(/\r?\n$/, '');
+    const hash = content.search(/\s#/);
+    return (hash >= 0 ? content.slice(0, hash) : content).replace(/\s+$/, '').length;
   }
 
   /** The key and value nodes of a JSON path, or of its nearest existing ancestor. */

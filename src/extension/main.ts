@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { PodMemoryChaosApi, TreeRowSnapshot } from './api';
 import { registerCommands } from './commands';
 import { affects, readConfig } from './config';
+import { registerStressChaosEditor } from './editor';
 import { RunningExperiments } from './experiments';
 import { PODS_VIEW_ID, PodsTreeProvider } from './tree/podsTree';
 
@@ -22,15 +23,17 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
 
   const watcher = new KubeconfigWatcher(() => void reload(), log);
   context.subscriptions.push(watcher);
-  const reload = async () => {
-    const load = await pods.reload();
-    watcher.watch(pods.watchedFiles());
-    return load;
-  };
-
   // Stresses started from this window, shown in the status bar until their duration ends.
   const running = new RunningExperiments(log);
   context.subscriptions.push(running);
+
+  const editor = registerStressChaosEditor(context, () => pods.state, running, log);
+  const reload = async () => {
+    const load = await pods.reload();
+    watcher.watch(pods.watchedFiles());
+    editor.clusterChanged();
+    return load;
+  };
 
   registerCommands(context, pods, log);
   context.subscriptions.push(

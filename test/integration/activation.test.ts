@@ -10,6 +10,11 @@ const WORKING_COMMANDS = [
   'podMemoryChaos.showLog',
   'podMemoryChaos.openKubeconfig',
   'podMemoryChaos.newStressChaos',
+  'podMemoryChaos.applyStressChaos',
+  'podMemoryChaos.dryRunStressChaos',
+  'podMemoryChaos.deleteStressChaos',
+  'podMemoryChaos.pauseStressChaos',
+  'podMemoryChaos.resumeStressChaos',
   'podMemoryChaos.deleteAllExperiments',
 ];
 

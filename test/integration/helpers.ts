@@ -58,3 +58,14 @@ export async function eventually<T>(probe: () => Promise<T> | T, done: (value: T
   }
   return value;
 }
+
+let opened = 0;
+/** A new untitled YAML document with its own URI (VS Code reuses Untitled-N names), shown in an editor. */
+export async function openYaml(content: string): Promise<vscode.TextDocument> {
+  await activeApi();
+  const uri = vscode.Uri.parse(`untitled:/stresschaos-${process.pid}-${++opened}.yaml`);
+  const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'yaml');
+  const editor = await vscode.window.showTextDocument(document);
+  await editor.edit((b) => b.insert(new vscode.Position(0, 0), content));
+  return document;
+}

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DIAGNOSTIC_CODES, validateStressChaos, type StressChaosDiagnostic } from '../../../src/core/validateStressChaos';
+import { DIAGNOSTIC_CODES, validateStressChaos, type StressChaosDiagnostic, type StressChaosFix } from '../../../src/core/validateStressChaos';
 import { UPSTREAM_STRESSCHAOS_FIXTURES } from '../../fixtures/paths';
 
 /** `code@line:column` (0-based) for compact, exact assertions. */
@@ -391,5 +391,64 @@ suite('validateStressChaos: documents, syntax errors and embedded specs', () => 
     for (const t of texts) {
       for (const d of validateStressChaos(t)) assert.equal(DIAGNOSTIC_CODES[d.code as keyof typeof DIAGNOSTIC_CODES], d.severity, d.code);
     }
+  });
+});
+
+suite('validateStressChaos: fixes carried as data', () => {
+  /** Applies a fix's edits (given in document order, non-overlapping) to the text. */
+  function apply(text: string, fix: StressChaosFix): string {
+    const lines = text.split('\n');
+    const offset = (line: number, column: number) => lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0) + column;
+    let out = text;
+    for (const e of [...fix.edits].reverse()) out = out.slice(0, offset(e.line, e.column)) + e.newText + out.slice(offset(e.endLine, e.endColumn));
+    return out;
+  }
+  const table: [string, string, string, string, string][] = [
+    ['Kubernetes quantity → Chaos Mesh unit', edit(13, 14, '      size: 256Mi'), 'size-kubernetes-quantity', 'Write `256MiB` (Chaos Mesh units)', '      size: 256MiB'],
+    ['quoted size keeps its quotes', edit(13, 14, '      size: "1Gi"'), 'size-kubernetes-quantity', 'Write `1GiB` (Chaos Mesh units)', '      size: "1GiB"'],
+    ['size with a space', edit(13, 14, '      size: 256 MB'), 'size-contains-space', 'Write `256MB` (Chaos Mesh units)', '      size: 256MB'],
+    ['misspelt field → nearest valid one', edit(14, 15, '  duraton: 5m'), 'unknown-field', 'Rename to `duration`', '  duration: 5m'],
+    ['misspelt nested field', edit(12, 13, '      worker: 1'), 'unknown-field', 'Rename to `workers`', '      workers: 1'],
+    ['mode typo', edit(6, 7, '  mode: al'), 'unsupported-value', 'Write `all`', '  mode: all'],
+    ['value as a number', edit(6, 7, '  mode: fixed', '  value: 2'), 'value-not-string', 'Write `"2"`', '  value: "2"'],
+    ['duration in days', edit(14, 15, '  duration: 1d'), 'invalid-duration', 'Write `24h`', '  duration: 24h'],
+    ['workers 0', edit(12, 13, '      workers: 0'), 'workers-zero', 'Write `workers: 1`', '      workers: 1'],
+  ];
+  for (const [name, text, code, title, fixedLine] of table) {
+    test(`${name}: ${code} → "${title}", and the result validates clean`, () => {
+      const d = validateStressChaos(text).find((x) => x.code === code);
+      assert.ok(d?.fixes, `no fix on ${code}`);
+      assert.equal(d.fixes[0].title, title);
+      const fixed = apply(text, d.fixes[0]);
+      assert.ok(fixed.split('\n').includes(fixedLine), fixed);
+      assert.deepEqual(validateStressChaos(fixed).map(brief), []);
+    });
+  }
+
+  const inserts: [string, string, string, string, string][] = [
+    ['missing duration: added at the end of spec, with the given default', edit(14, 15), 'no-duration', 'Add `duration: 60s`', edit(14, 15, '  duration: 60s')],
+    ['fixed-percent without value: added after mode', edit(6, 7, '  mode: fixed-percent'), 'invalid-value', 'Add `value: "50"`', edit(6, 7, '  mode: fixed-percent', '  value: "50"')],
+    ['fixed without value', edit(6, 7, '  mode: fixed'), 'invalid-value', 'Add `value: "1"`', edit(6, 7, '  mode: fixed', '  value: "1"')],
+    ['memory without size: added after workers', edit(13, 14), 'memory-without-size', 'Add `size: 256MB`', edit(13, 14, '      size: 256MB')],
+  ];
+  for (const [name, text, code, title, expected] of inserts) {
+    test(`${name}: ${code} → "${title}"`, () => {
+      const d = validateStressChaos(text).find((x) => x.code === code);
+      assert.equal(d?.fixes?.[0].title, title);
+      const fixed = apply(text, d.fixes[0]);
+      assert.equal(fixed, expected);
+      assert.deepEqual(validateStressChaos(fixed).map(brief), []);
+    });
+  }
+
+  test('the duration a fix adds comes from the options (the setting)', () => {
+    const d = validateStressChaos(edit(14, 15), { defaultDuration: '5m' }).find((x) => x.code === 'no-duration');
+    assert.equal(apply(edit(14, 15), d?.fixes?.[0] as StressChaosFix), edit(14, 15, '  duration: 5m'));
+  });
+
+  test('a flow-style spec gets the diagnostic but no insertion fix', () => {
+    const d = validateStressChaos('apiVersion: chaos-mesh.org/v1alpha1\nkind: StressChaos\nmetadata: {name: a}\nspec: {mode: one, selector: {}, stressors: {memory: {workers: 1, size: 1GB}}}\n').find((x) => x.code === 'no-duration');
+    assert.ok(d);
+    assert.equal(d.fixes, undefined);
   });
 });
