@@ -8,6 +8,8 @@ export interface PodMemoryChaosConfig {
   /** Kubeconfig path set by the user; '' = use $KUBECONFIG or ~/.kube/config. */
   readonly kubeconfig: string;
   readonly refreshIntervalSeconds: number;
+  /** % of limit from which a pod's icon turns yellow, and red. */
+  readonly thresholds: { readonly warningPercent: number; readonly criticalPercent: number };
   readonly sampleRateHz: number;
   readonly stress: {
     readonly defaultSize: string;
@@ -17,7 +19,7 @@ export interface PodMemoryChaosConfig {
 }
 
 /** Setting keys below `podMemoryChaos.`, checked against the type above. */
-export type ConfigKey = 'kubeconfig' | 'refreshIntervalSeconds' | 'sampleRateHz' | 'stress.defaultSize' | 'stress.defaultWorkers' | 'stress.defaultDuration';
+export type ConfigKey = 'kubeconfig' | 'refreshIntervalSeconds' | 'thresholds' | 'sampleRateHz' | 'stress.defaultSize' | 'stress.defaultWorkers' | 'stress.defaultDuration';
 
 export function readConfig(): PodMemoryChaosConfig {
   const c = vscode.workspace.getConfiguration(SECTION);
@@ -26,6 +28,10 @@ export function readConfig(): PodMemoryChaosConfig {
     // user-level value only, so a cloned repository cannot point us at a hostile kubeconfig.
     kubeconfig: c.get<string>('kubeconfig', ''),
     refreshIntervalSeconds: c.get<number>('refreshIntervalSeconds', 10),
+    thresholds: {
+      warningPercent: c.get<number>('thresholds.warningPercent', 70),
+      criticalPercent: c.get<number>('thresholds.criticalPercent', 90),
+    },
     sampleRateHz: c.get<number>('sampleRateHz', 4),
     stress: {
       defaultSize: c.get<string>('stress.defaultSize', '256MB'),
