@@ -48,12 +48,20 @@ function statusOf(pod: Pod, name: string): ContainerStatus | undefined {
 export function containerMemoryResources(pod: Pod, containerName: string): MemoryResources {
   const status = statusOf(pod, containerName)?.resources;
   const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === containerName)?.resources;
-  const from = status !== undefined && (status.limits !== undefined || status.requests !== undefined) ? 'status' : 'spec';
-  const resources = from === 'status' ? status : spec;
-  const limitBytes = memoryOf(resources?.limits);
-  const declaredRequest = memoryOf(resources?.requests);
-  const requestFromLimit = declaredRequest === null && limitBytes !== null && resources?.requests?.memory === undefined;
-  return { requestBytes: requestFromLimit ? limitBytes : declaredRequest, limitBytes, requestFromLimit, from };
+  const read = (r: typeof spec) => {
+    const limitBytes = memoryOf(r?.limits);
+    const declaredRequest = memoryOf(r?.requests);
+    const requestFromLimit = declaredRequest === null && limitBytes !== null && r?.requests?.memory === undefined;
+    return { requestBytes: requestFromLimit ? limitBytes : declaredRequest, limitBytes, requestFromLimit };
+  };
+  const fromSpec = read(spec);
+  // Kubelets with in-place resize report the applied resources in the status; they differ from
+  // the spec only while or after a resize.
+  if (status !== undefined && (status.limits !== undefined || status.requests !== undefined)) {
+    const applied = read(status);
+    if (applied.requestBytes !== fromSpec.requestBytes || applied.limitBytes !== fromSpec.limitBytes) return { ...applied, from: 'status' };
+  }
+  return { ...fromSpec, from: 'spec' };
 }
 
 /** % of the request and of the limit (null where that figure is absent). One decimal, rounded down. */

@@ -35,6 +35,10 @@ suite('containerMemoryResources', () => {
     const p: Pod = { spec: { containers: [{ name: 'c', resources: { requests: { memory: '0' }, limits: { memory: 268435456 } } }] } };
     assert.deepEqual(containerMemoryResources(p, 'c'), { requestBytes: null, limitBytes: 256n * Mi, requestFromLimit: false, from: 'spec' });
   });
+  test('status resources equal to the spec (kubelets report them always) are not a resize', () => {
+    const p: Pod = { ...hello, status: { containerStatuses: [{ name: 'hello-kubernetes', resources: { requests: { memory: '200Mi' }, limits: { memory: '500Mi' } } }] } };
+    assert.equal(containerMemoryResources(p, 'hello-kubernetes').from, 'spec');
+  });
   test('no resources: both null', () => {
     assert.deepEqual(containerMemoryResources({ spec: { containers: [{ name: 'c' }] } }, 'c'), { requestBytes: null, limitBytes: null, requestFromLimit: false, from: 'spec' });
   });
