@@ -56,6 +56,8 @@ export class PodMemoryClient {
   private readonly watches = new Map<string, ObjectWatch<Pod>>();
   private readonly chaos: ChaosMeshClient;
   private summaryForbiddenFor = 0;
+  /** The server's words the last time nodes/proxy was refused, repeated while it is not retried. */
+  private summaryForbiddenText = '';
   private capacities: Map<string, bigint> | undefined;
 
   constructor(
@@ -191,11 +193,14 @@ export class PodMemoryClient {
       }
       const unreachable = failures.find((f) => f.kind === 'unreachable' || f.kind === 'unauthorized' || f.kind === 'timeout');
       if (unreachable) throw unreachable;
-      if (forbidden) this.summaryForbiddenFor = 1;
-      summaryProblem = forbidden ? `get on nodes/proxy is forbidden (${forbidden.serverMessage ?? forbidden.message})` : failures[0]!.message;
+      if (forbidden) {
+        this.summaryForbiddenFor = 1;
+        this.summaryForbiddenText = `get on nodes/proxy is forbidden (${forbidden.serverMessage ?? forbidden.message})`;
+      }
+      summaryProblem = forbidden ? this.summaryForbiddenText : failures[0]!.message;
     } else if (nodes.length > 0) {
       this.summaryForbiddenFor++;
-      summaryProblem = 'get on nodes/proxy is forbidden';
+      summaryProblem = this.summaryForbiddenText;
     }
     if (nodes.length === 0) return { source: 'summary', sourceText: 'kubelet Summary API', containers, pods };
     // metrics.k8s.io, one request per namespace in view.
