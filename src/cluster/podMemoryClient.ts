@@ -49,13 +49,14 @@ export const containerKey = (namespace: string, pod: string, container: string):
 
 /** How often a healthy pods watch is relisted anyway. */
 const RESYNC_MS = 5 * 60_000;
-/** After nodes/proxy was forbidden, try the Summary API again every this many reads. */
+/** After nodes/proxy was forbidden, every this-many-th read tries the Summary API again. */
 const SUMMARY_RETRY_EVERY = 5;
 
 export class PodMemoryClient {
   private readonly watches = new Map<string, ObjectWatch<Pod>>();
   private readonly chaos: ChaosMeshClient;
-  private summaryForbiddenFor = 0;
+  /** After nodes/proxy was refused: reads left until the Summary API is tried again (0: try it). */
+  private summaryRetryIn = 0;
   /** The server's words the last time nodes/proxy was refused, repeated while it is not retried. */
   private summaryForbiddenText = '';
   private capacities: Map<string, bigint> | undefined;
@@ -170,7 +171,7 @@ export class PodMemoryClient {
       }
     };
     let summaryProblem: string | undefined;
-    const trySummary = this.summaryForbiddenFor === 0 || this.summaryForbiddenFor % SUMMARY_RETRY_EVERY === 0;
+    const trySummary = this.summaryRetryIn <= 1;
     if (trySummary && nodes.length > 0) {
       const results = await Promise.allSettled(nodes.map((node) => this.session.getJson(`/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`, { action: `reading the kubelet Summary API of node ${node} (get nodes/proxy)` })));
       const failures: ClusterError[] = [];
@@ -188,18 +189,18 @@ export class PodMemoryClient {
       });
       const forbidden = failures.find((f) => f.kind === 'forbidden');
       if (failures.length < nodes.length || (failures.length === 0 && nodes.length > 0)) {
-        this.summaryForbiddenFor = 0;
+        this.summaryRetryIn = 0;
         return { source: 'summary', sourceText: 'kubelet Summary API', containers, pods, ...(failures.length ? { problem: failures[0]!.message } : {}) };
       }
       const unreachable = failures.find((f) => f.kind === 'unreachable' || f.kind === 'unauthorized' || f.kind === 'timeout');
       if (unreachable) throw unreachable;
       if (forbidden) {
-        this.summaryForbiddenFor = 1;
+        this.summaryRetryIn = SUMMARY_RETRY_EVERY - 1;
         this.summaryForbiddenText = `get on nodes/proxy is forbidden (${forbidden.serverMessage ?? forbidden.message})`;
       }
       summaryProblem = forbidden ? this.summaryForbiddenText : failures[0]!.message;
     } else if (nodes.length > 0) {
-      this.summaryForbiddenFor++;
+      this.summaryRetryIn--;
       summaryProblem = this.summaryForbiddenText;
     }
     if (nodes.length === 0) return { source: 'summary', sourceText: 'kubelet Summary API', containers, pods };

@@ -189,3 +189,22 @@ export function explainOomScoreAdj(adj: number): string {
   if (adj >= 1000) return 'chosen first: the kernel adds its whole limit to its score';
   return `between the two: the kernel adds ${(adj / 10).toFixed(1)}% of the limit to its resident memory when ranking it`;
 }
+
+/**
+ * The Pods view's filter: comma-separated terms that must all hold; `key=value` (or `==`) and
+ * `key!=value` match labels, a bare word matches part of the pod's name.
+ */
+export function podMatchesFilter(pod: Pod, filter: string): boolean {
+  const labels = pod.metadata?.labels ?? {};
+  return filter
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '')
+    .every((term) => {
+      const ne = /^([^!=]+)!=(.*)$/.exec(term);
+      if (ne) return labels[ne[1]!.trim()] !== ne[2]!.trim();
+      const eq = /^([^=]+)==?(.*)$/.exec(term);
+      if (eq) return labels[eq[1]!.trim()] === eq[2]!.trim();
+      return (pod.metadata?.name ?? '').includes(term);
+    });
+}

@@ -47,6 +47,11 @@ suite('Stress Memory… from the Pods view, as a person uses it (Chromium, sandb
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'kubeconfig' }).first().waitFor();
     await page.keyboard.press('Enter');
 
+    // Open the Pods view (when an earlier suite left it open, the activity-bar click would close it).
+    const title = page.locator('.sidebar .composite.title');
+    if (!(await title.isVisible()) || !/pod memory chaos/i.test(await title.innerText())) {
+      await page.locator('.activitybar a.action-label[aria-label="Pod Memory Chaos"]').click();
+    }
     await row('sandbox').click();
     await row('hello-kubernetes').click();
     const pod = row(POD);

@@ -14,7 +14,7 @@ import * as vscode from 'vscode';
 import { loadKubeconfig, type ContextSummary, type KubeconfigLoad, type KubeconfigOrigin } from '../../cluster/kubeconfig';
 import { containerKey } from '../../cluster/podMemoryClient';
 import type { ClusterError } from '../../cluster/errors';
-import { podMemoryResources, memoryPercentages, runningContainers, type MemoryFigures, type Pod } from '../../core';
+import { podMatchesFilter, podMemoryResources, memoryPercentages, runningContainers, type MemoryFigures, type Pod } from '../../core';
 import { ClusterState } from './clusterState';
 import { containerDescription, containerTooltip, esc, memoryIcon, podDescription, podTooltip, type Thresholds } from './podRows';
 
@@ -70,21 +70,6 @@ function originText(origin: KubeconfigOrigin): string {
     case 'default':
       return vscode.l10n.t('the default location');
   }
-}
-
-/** A `k=v`, `k!=v` or `k` label filter, or a name substring. */
-export function matchesFilter(pod: Pod, filter: string): boolean {
-  const f = filter.trim();
-  if (f === '') return true;
-  const labels = pod.metadata?.labels ?? {};
-  return f.split(',').every((term) => {
-    const t = term.trim();
-    const ne = /^([^!=]+)!=(.*)$/.exec(t);
-    if (ne) return labels[ne[1]!.trim()] !== ne[2]!.trim();
-    const eq = /^([^=]+)==?(.*)$/.exec(t);
-    if (eq) return labels[eq[1]!.trim()] === eq[2]!.trim();
-    return (pod.metadata?.name ?? '').includes(t) || (t.includes('/') && t in labels);
-  });
 }
 
 export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vscode.Disposable {
@@ -403,7 +388,7 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
     if (!wasWatched) void this.refreshMemory();
     const rows: PodsNode[] = [];
     if (watchState.state === 'failed' || watchState.state === 'retrying') rows.push(this.errorRow(context, watchState.error));
-    const visible = pods.filter((p) => matchesFilter(p, this.filter));
+    const visible = pods.filter((p) => podMatchesFilter(p, this.filter));
     const figures = (p: Pod) => podWorkingSet(p, (c) => state.container(namespace, p.metadata?.name ?? '', c));
     const sorted = visible.sort((a, b) => {
       const byName = (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');

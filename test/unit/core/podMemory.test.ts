@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Pod } from '../../../src/core/k8sTypes';
-import { containerMemoryResources, explainQos, formatAgo, lastOomKill, lastTermination, memoryPercentages, podMemoryResources } from '../../../src/core/podMemory';
+import { podMatchesFilter, containerMemoryResources, explainQos, formatAgo, lastOomKill, lastTermination, memoryPercentages, podMemoryResources } from '../../../src/core/podMemory';
 
 const Mi = 1024n * 1024n;
 
@@ -100,4 +100,20 @@ suite('OOM history and terminations', () => {
     assert.equal(formatAgo(0, 3 * 60_000), '3m ago');
     assert.equal(formatAgo(0, 2 * 3600_000), '2h ago');
   });
+});
+
+suite('podMatchesFilter (the Pods view filter)', () => {
+  const pod: Pod = { metadata: { name: 'hello-kubernetes-7c9d8b6f5-x2k4p', labels: { 'app.kubernetes.io/name': 'hello-kubernetes', tier: 'web' } } };
+  const CASES: readonly (readonly [string, boolean])[] = [
+    ['', true],
+    ['7c9d8b6f5', true],
+    ['cart', false],
+    ['app.kubernetes.io/name=hello-kubernetes', true],
+    ['app.kubernetes.io/name==hello-kubernetes', true],
+    ['tier!=web', false],
+    ['tier!=cache', true],
+    ['tier=web, hello', true],
+    ['tier=web, cart', false],
+  ];
+  for (const [filter, expected] of CASES) test(`"${filter}" → ${expected}`, () => assert.equal(podMatchesFilter(pod, filter), expected));
 });
