@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { workbench } from './workbench';
 
 // Stress Memory… clicked through the real UI against the sandbox cluster (started here for this
@@ -11,8 +12,10 @@ const row = (label: string) => rows().filter({ has: workbench().page.locator('.l
 
 let sandbox: { kubeconfigPath: string; stop(): Promise<void> } | undefined;
 
-function kubectl(kubeconfig: string, ...args: string[]): string {
-  return execFileSync('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', env: { ...process.env, KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'true' } });
+// Asynchronous on purpose: the sandbox's API server runs in this very process.
+const run = promisify(execFile);
+async function kubectl(kubeconfig: string, ...args: string[]): Promise<string> {
+  return (await run('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8' })).stdout;
 }
 
 async function palette(command: string): Promise<void> {
@@ -41,17 +44,18 @@ suite('Stress Memory… from the Pods view, as a person uses it (Chromium, sandb
     const { page, screenshot } = workbench();
     const kubeconfig = sandbox!.kubeconfigPath;
     await page.keyboard.press('Escape');
-    await palette('Pod Memory Chaos: Select Kubeconfig File');
-    await page.waitForFunction(() => (document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value.endsWith('/'));
-    await page.locator('.quick-input-widget input.input').fill(kubeconfig);
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'kubeconfig' }).first().waitFor();
-    await page.keyboard.press('Enter');
 
     // Open the Pods view (when an earlier suite left it open, the activity-bar click would close it).
     const title = page.locator('.sidebar .composite.title');
     if (!(await title.isVisible()) || !/pod memory chaos/i.test(await title.innerText())) {
       await page.locator('.activitybar a.action-label[aria-label="Pod Memory Chaos"]').click();
     }
+    await palette('Pod Memory Chaos: Select Kubeconfig File');
+    // The dialog opens on a folder (the home folder, or the last kubeconfig's); type over it once it has settled.
+    await page.waitForFunction(() => /\/(home|kube)\/$/.test((document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value ?? ''));
+    await page.locator('.quick-input-widget input.input').fill(kubeconfig);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'kubeconfig' }).first().waitFor();
+    await page.keyboard.press('Enter');
     await row('sandbox').click();
     await row('hello-kubernetes').click();
     const pod = row(POD);
@@ -61,7 +65,17 @@ suite('Stress Memory… from the Pods view, as a person uses it (Chromium, sandb
       const r = Array.from(document.querySelectorAll('.sidebar .monaco-list-row')).find((e) => e.querySelector('.label-name')?.textContent === name);
       return /^\d+(\.\d)?Mi · \d+% of limit · Burstable/.test(r?.querySelector('.label-description')?.textContent ?? '');
     }, POD, { timeout: 30_000 });
-    await page.mouse.move(900, 500);
+    // Widen the side bar so the rows' descriptions show whole in the screenshots.
+    const sash = await page.locator('.part.sidebar').boundingBox();
+    if (sash) {
+      await page.mouse.move(sash.x + sash.width - 1, sash.y + 300);
+      await page.mouse.down();
+      await page.mouse.move(sash.x + 560, sash.y + 300, { steps: 5 });
+      await page.mouse.up();
+    }
+    await row('shop').click();
+    await row('checkout-with-sidecar').click();
+    await page.mouse.move(1200, 700);
     await screenshot('pods-view-memory');
 
     await pod.click({ button: 'right' });
@@ -99,7 +113,7 @@ suite('Stress Memory… from the Pods view, as a person uses it (Chromium, sandb
 
     const list = await (async () => {
       for (let i = 0; i < 40; i++) {
-        const l = JSON.parse(kubectl(kubeconfig, 'get', 'stresschaos', '-n', 'hello-kubernetes', '-l', 'app.kubernetes.io/managed-by=pod-memory-chaos', '-o', 'json')) as { items: { metadata: { name: string }; spec: Record<string, unknown> }[] };
+        const l = JSON.parse(await kubectl(kubeconfig, 'get', 'stresschaos', '-n', 'hello-kubernetes', '-l', 'app.kubernetes.io/managed-by=pod-memory-chaos', '-o', 'json')) as { items: { metadata: { name: string }; spec: Record<string, unknown> }[] };
         if (l.items.length > 0) return l;
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -114,6 +128,6 @@ suite('Stress Memory… from the Pods view, as a person uses it (Chromium, sandb
     assert.deepEqual((spec.selector as { pods: unknown }).pods, { 'hello-kubernetes': [POD] });
     await page.locator('.notifications-toasts', { hasText: 'injected into hello-kubernetes/' }).first().waitFor({ timeout: 60_000 });
     await screenshot('stress-injected');
-    kubectl(kubeconfig, 'delete', 'stresschaos', '-n', 'hello-kubernetes', list.items[0]!.metadata.name, '--wait=false');
+    await kubectl(kubeconfig, 'delete', 'stresschaos', '-n', 'hello-kubernetes', list.items[0]!.metadata.name, '--wait=false');
   });
 });

@@ -116,7 +116,7 @@ export function containerTooltip(pod: Pod, name: string, f: RowFigures): vscode.
   md.appendMarkdown(`| Working set | ${bytesOr(m?.workingSetBytes, 'unknown')} |\n`);
   md.appendMarkdown(`| Usage | ${bytesOr(m?.usageBytes)} |\n`);
   md.appendMarkdown(`| RSS | ${bytesOr(m?.rssBytes)} |\n`);
-  md.appendMarkdown(`| Page cache (inactive, reclaimable) | ${bytesOr(cache)} |\n`);
+  md.appendMarkdown(`| Inactive page cache (usage − working set, reclaimable) | ${bytesOr(cache)} |\n`);
   md.appendMarkdown(`| Request | ${bytesOr(r.requestBytes)}${r.requestFromLimit ? ' (defaulted from the limit)' : ''} — ${pct(p.ofRequest)} |\n`);
   md.appendMarkdown(`| Limit | ${bytesOr(r.limitBytes)} — ${pct(p.ofLimit)} |\n`);
   if (r.from === 'status') md.appendMarkdown(`\nResources as applied after an in-place resize (status).\n`);
