@@ -48,7 +48,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   stops.push(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(15_000); // generous for a shared 2-core machine, short enough to fail fast
-  await page.goto(h.workbenchUrl(server, { folder: profile.workspaceDir }));
+  await page.goto(h.workbenchUrl(server, { folder: profile.workspaceDir }), { timeout: 60_000 }); // a loaded machine serves the first page slowly
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   const shots = path.join(h.repoRoot, 'artifacts', 'screenshots');
   fs.mkdirSync(shots, { recursive: true });

@@ -527,6 +527,7 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
     item.iconPath = memoryIcon(d.ofLimit, this.options.thresholds(), d.oom);
     const f = this.rowFigures(state, pod, state.memory?.pods.get(`${node.namespace}/${node.name}`));
     item.tooltip = podTooltip(pod, ws, containers, kernel ? { ...f, kernelOom: kernel } : f);
+    this.addStressNote(item.tooltip, node.context);
     return item;
   }
 
@@ -543,7 +544,15 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
     item.description = d.text;
     item.iconPath = memoryIcon(d.ofLimit, f.thresholds, d.oom);
     item.tooltip = containerTooltip(pod, node.name, f);
+    this.addStressNote(item.tooltip, node.context);
     return item;
+  }
+
+  /** Why Stress Memory… is not offered on this row, when it is not. */
+  private addStressNote(md: vscode.MarkdownString, context: string): void {
+    const chaos = this.clusters.get(context)?.chaosMesh;
+    if (!vscode.workspace.isTrusted) md.appendMarkdown(`\n\n${vscode.l10n.t('Stress Memory… is off in Restricted Mode: it changes the cluster. Trust this workspace to use it.')}`);
+    else if (chaos && !chaos.installed) md.appendMarkdown(`\n\n${vscode.l10n.t('Stress Memory… is off: {0}', esc(chaos.reason))}`);
   }
 
   private errorItem(node: Extract<PodsNode, { kind: 'kubeconfigError' }>): vscode.TreeItem {
