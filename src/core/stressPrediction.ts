@@ -58,7 +58,11 @@ export function readStressSizeInput(text: string, containerLimitBytes: bigint | 
     if (size.bytes <= 0n) return { error: 'The size must be more than 0 bytes.' };
     return { bytes: size.bytes, text: t };
   } catch (e) {
-    if (e instanceof StressSizeError) return { error: e.message };
+    // Chaos Mesh's own message offers "a percentage of the node's memory": here % means the limit's.
+    if (e instanceof StressSizeError) {
+      const wants = e.suggestion !== undefined ? ` Chaos Mesh wants ${e.suggestion}.` : '';
+      return { error: `"${t}" is not a Chaos Mesh size (${e.webhookDetail}).${wants} Write a number with B, KB/KiB, MB/MiB, GB/GiB or TB/TiB, or N% of this container's limit.` };
+    }
     throw e;
   }
 }

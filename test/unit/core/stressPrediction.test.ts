@@ -27,7 +27,12 @@ suite('stress inputs', () => {
   });
   test('a percentage of no limit is refused', () => assert.match((readStressSizeInput('50%', null) as { error: string }).error, /no memory limit/));
   test('Chaos Mesh units pass through: 3000MiB', () => assert.deepEqual(readStressSizeInput('3000MiB', 500n * Mi), { bytes: 3000n * Mi, text: '3000MiB' }));
-  test('Kubernetes 256Mi is refused with Chaos Mesh\'s spelling', () => assert.match((readStressSizeInput('256Mi', null) as { error: string }).error, /256MiB/));
+  test('Kubernetes 256Mi is refused with Chaos Mesh\'s spelling, and % explained as of the limit', () => {
+    assert.equal(
+      (readStressSizeInput('256Mi', null) as { error: string }).error,
+      '"256Mi" is not a Chaos Mesh size (incorrect bytes format: invalid suffix: \'mi\'). Chaos Mesh wants 256MiB. Write a number with B, KB/KiB, MB/MiB, GB/GiB or TB/TiB, or N% of this container\'s limit.',
+    );
+  });
   test('workers: whole numbers from 1', () => {
     assert.equal(readWorkersInput('4'), 4);
     assert.ok('error' in (readWorkersInput('0') as object));
