@@ -11,16 +11,7 @@ import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { openSession } from '../src/cluster/session';
 import { containerKey, PodMemoryClient } from '../src/cluster/podMemoryClient';
-import {
-  containerMemoryResources,
-  containerOomScoreAdj,
-  explainQos,
-  formatBytes,
-  lastOomKill,
-  memoryPercentages,
-  podMemoryResources,
-  runningContainers,
-} from '../src/core';
+import { formatBytes, memoryPercentages, podFacts, runningContainers } from '../src/core';
 import { Figure, percentile, round, writeResults } from './util';
 
 const PODS = Number(process.env.PMC_BENCH_PODS ?? 2000);
@@ -72,21 +63,22 @@ async function main(): Promise<void> {
       const pods = client.pods('bench').pods;
       const nodes = [...new Set(pods.map((p) => p.spec?.nodeName).filter((n): n is string => !!n))].sort();
       const report = await client.memory(nodes, ['bench']);
+      // What the rows' descriptions need (src/extension/tree/podRows.ts; tooltips are built on hover only).
       for (const pod of pods) {
         const name = pod.metadata?.name ?? '';
+        const facts = podFacts(pod);
         let ws = 0n;
         for (const c of runningContainers(pod)) {
           const m = report.containers.get(containerKey('bench', name, c.name));
           if (m) ws += m.workingSetBytes;
-          const r = containerMemoryResources(pod, c.name);
           formatBytes(m?.workingSetBytes ?? 0n);
-          memoryPercentages(m?.workingSetBytes ?? 0n, r);
-          containerOomScoreAdj(pod, c.name, capacities.get(pod.spec?.nodeName ?? '') ?? 1n << 34n);
+          memoryPercentages(m?.workingSetBytes ?? 0n, facts.containers.get(c.name)!);
+          facts.oomScoreAdj(c.name, capacities.get(pod.spec?.nodeName ?? '') ?? 1n << 34n);
         }
         formatBytes(ws);
-        memoryPercentages(ws, podMemoryResources(pod));
-        explainQos(pod);
-        lastOomKill(pod);
+        memoryPercentages(ws, facts.pod);
+        void facts.qos.qosClass;
+        void facts.lastOom;
       }
       return nodes.length;
     };

@@ -173,7 +173,7 @@ export class PodMemoryClient {
     let summaryProblem: string | undefined;
     const trySummary = this.summaryRetryIn <= 1;
     if (trySummary && nodes.length > 0) {
-      const results = await Promise.allSettled(nodes.map((node) => this.session.getJson(`/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`, { action: `reading the kubelet Summary API of node ${node} (get nodes/proxy)` })));
+      const results = await Promise.allSettled(nodes.map((node) => this.session.getJson(`/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary?only_cpu_and_memory=true`, { action: `reading the kubelet Summary API of node ${node} (get nodes/proxy)` })));
       const failures: ClusterError[] = [];
       results.forEach((r, i) => {
         if (r.status === 'fulfilled') {

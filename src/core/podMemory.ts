@@ -5,7 +5,7 @@
  */
 import type { Container, ContainerStateTerminated, ContainerStatus, Pod, QosClass, ResourceList } from './k8sTypes';
 import { quantityToBytes, QuantityError } from './quantity';
-import { effectivePodQosClass, podQosClass } from './qos';
+import { containerOomScoreAdj, effectivePodQosClass, podQosClass } from './qos';
 import { describeTermination, timestampMs } from './oomEvents';
 
 /** A container's memory request and limit in bytes (null = not set; a zero quantity counts as not set). */
@@ -18,16 +18,26 @@ export interface MemoryResources {
   readonly from: 'spec' | 'status';
 }
 
+/** Memory quantities repeat across pods (`128Mi` in every replica): parse each text once. */
+const parsedMemory = new Map<string | number, bigint | null>();
+const PARSED_MEMORY_LIMIT = 4096;
+
 function memoryOf(list: ResourceList | undefined): bigint | null {
   const raw = list?.memory;
   if (raw === undefined || raw === null) return null;
+  const cached = parsedMemory.get(raw);
+  if (cached !== undefined) return cached;
+  let bytes: bigint | null;
   try {
-    const bytes = quantityToBytes(raw);
-    return bytes > 0n ? bytes : null;
+    const value = quantityToBytes(raw);
+    bytes = value > 0n ? value : null;
   } catch (e) {
-    if (e instanceof QuantityError) return null;
-    throw e;
+    if (!(e instanceof QuantityError)) throw e;
+    bytes = null;
   }
+  if (parsedMemory.size >= PARSED_MEMORY_LIMIT) parsedMemory.clear();
+  parsedMemory.set(raw, bytes);
+  return bytes;
 }
 
 /** All containers that run side by side: regular ones and sidecars (init containers with `restartPolicy: Always`). */
@@ -207,4 +217,47 @@ export function podMatchesFilter(pod: Pod, filter: string): boolean {
       if (eq) return labels[eq[1]!.trim()] === eq[2]!.trim();
       return (pod.metadata?.name ?? '').includes(term);
     });
+}
+
+/** Everything the Pods view derives from one version of a pod object (not from live figures). */
+export interface PodFacts {
+  readonly containers: ReadonlyMap<string, MemoryResources>;
+  readonly pod: Pick<MemoryResources, 'requestBytes' | 'limitBytes'>;
+  readonly qos: QosExplanation;
+  readonly lastOom: OomRecord | undefined;
+  /** The container's oom_score_adj on a node with this much memory; undefined when it cannot be computed. */
+  oomScoreAdj(container: string, nodeMemoryBytes: bigint): number | undefined;
+}
+
+const factsCache = new WeakMap<Pod, PodFacts>();
+
+/**
+ * The facts of a pod, computed once per pod object: a watch replaces the object on every change,
+ * so a refresh of unchanged pods re-parses nothing (quantities, QoS, oom_score_adj).
+ */
+export function podFacts(pod: Pod): PodFacts {
+  const cached = factsCache.get(pod);
+  if (cached) return cached;
+  const containers = new Map<string, MemoryResources>();
+  for (const c of runningContainers(pod)) containers.set(c.name, containerMemoryResources(pod, c.name));
+  const adj = new Map<string, number | undefined>();
+  const facts: PodFacts = {
+    containers,
+    pod: podMemoryResources(pod),
+    qos: explainQos(pod),
+    lastOom: lastOomKill(pod),
+    oomScoreAdj(container, nodeMemoryBytes) {
+      const key = `${container}\u0000${nodeMemoryBytes}`;
+      if (!adj.has(key)) {
+        try {
+          adj.set(key, containerOomScoreAdj(pod, container, nodeMemoryBytes));
+        } catch {
+          adj.set(key, undefined);
+        }
+      }
+      return adj.get(key);
+    },
+  };
+  factsCache.set(pod, facts);
+  return facts;
 }

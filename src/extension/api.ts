@@ -37,6 +37,11 @@ function snapshot(item: vscode.TreeItem): TreeRowSnapshot {
   };
 }
 
+/** A row as VS Code shows it once hovered (tooltips of pods and containers are resolved lazily). */
+function rowOf(pods: PodsTreeProvider, node: PodsNode): TreeRowSnapshot {
+  return snapshot(pods.resolveTreeItem(pods.getTreeItem(node), node));
+}
+
 export function podsViewApi(pods: PodsTreeProvider, firstLoad: Promise<unknown>): PodMemoryChaosApi {
   async function nodeAt(labels: readonly string[]): Promise<PodsNode | undefined> {
     let node: PodsNode | undefined;
@@ -52,13 +57,13 @@ export function podsViewApi(pods: PodsTreeProvider, firstLoad: Promise<unknown>)
     kubeconfigState: () => pods.state?.state ?? 'loading',
     async podsRoots() {
       await firstLoad;
-      return (await pods.getChildren()).map((node) => snapshot(pods.getTreeItem(node)));
+      return (await pods.getChildren()).map((node) => rowOf(pods, node));
     },
     async podsRows(labels) {
       await firstLoad;
       const node = await nodeAt(labels);
       if (!node) throw new Error(`No row at ${labels.join(' › ')}`);
-      return (await pods.getChildren(node)).map((child) => snapshot(pods.getTreeItem(child)));
+      return (await pods.getChildren(node)).map((child) => rowOf(pods, child));
     },
     refreshPodsMemory: () => pods.refreshMemory(),
     podsViewDescription: () => pods.description(),

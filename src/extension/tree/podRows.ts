@@ -4,7 +4,6 @@
 import * as vscode from 'vscode';
 import {
   containerMemoryResources,
-  containerOomScoreAdj,
   explainOomScoreAdj,
   explainQos,
   formatAgo,
@@ -12,6 +11,7 @@ import {
   lastOomKill,
   lastTermination,
   memoryPercentages,
+  podFacts,
   podMemoryResources,
   runningContainers,
   type MemoryFigures,
@@ -56,7 +56,7 @@ interface OomBadge {
 }
 
 function oomBadge(pod: Pod, container: string | undefined, kernel: KernelOomKills | undefined, now: number): OomBadge | undefined {
-  const fromStatus = lastOomKill(pod, container);
+  const fromStatus = container === undefined ? podFacts(pod).lastOom : lastOomKill(pod, container);
   const statusAt = fromStatus?.at;
   const kernelAt = kernel && kernel.count > 0 ? kernel.firstSeenAt : undefined;
   if (fromStatus === undefined && kernelAt === undefined) return undefined;
@@ -69,9 +69,9 @@ function oomBadge(pod: Pod, container: string | undefined, kernel: KernelOomKill
 }
 
 export function podDescription(pod: Pod, workingSet: bigint | undefined, figures: Pick<RowFigures, 'now'> & { kernelOom?: KernelOomKills }): { text: string; ofLimit: number | null; oom: boolean } {
-  const resources = podMemoryResources(pod);
-  const qos = explainQos(pod).qosClass;
-  const percentages = workingSet === undefined ? { ofRequest: null, ofLimit: null } : memoryPercentages(workingSet, resources);
+  const facts = podFacts(pod);
+  const qos = facts.qos.qosClass;
+  const percentages = workingSet === undefined ? { ofRequest: null, ofLimit: null } : memoryPercentages(workingSet, facts.pod);
   const badge = oomBadge(pod, undefined, figures.kernelOom, figures.now);
   const parts = [workingSet === undefined ? '—' : formatBytes(workingSet), `${pct(percentages.ofLimit)} of limit`, qos];
   const phase = pod.status?.phase;
@@ -81,7 +81,7 @@ export function podDescription(pod: Pod, workingSet: bigint | undefined, figures
 }
 
 export function containerDescription(pod: Pod, name: string, workingSet: bigint | undefined, figures: Pick<RowFigures, 'now' | 'kernelOom'>): { text: string; ofLimit: number | null; oom: boolean } {
-  const resources = containerMemoryResources(pod, name);
+  const resources = podFacts(pod).containers.get(name) ?? containerMemoryResources(pod, name);
   const percentages = workingSet === undefined ? { ofRequest: null, ofLimit: null } : memoryPercentages(workingSet, resources);
   const badge = oomBadge(pod, name, figures.kernelOom, figures.now);
   const restarts = statusOf(pod, name)?.restartCount ?? 0;
@@ -134,12 +134,9 @@ export function containerTooltip(pod: Pod, name: string, f: RowFigures): vscode.
 
 function oomScoreLine(pod: Pod, name: string, nodeMemoryBytes: bigint | undefined): string {
   if (nodeMemoryBytes === undefined) return 'oom_score_adj: unknown (the node\'s memory capacity could not be read).';
-  try {
-    const adj = containerOomScoreAdj(pod, name, nodeMemoryBytes);
-    return `oom_score_adj of its processes: **${adj}** — ${esc(explainOomScoreAdj(adj))}.`;
-  } catch (e) {
-    return `oom_score_adj: unknown (${esc(e instanceof Error ? e.message : String(e))}).`;
-  }
+  const adj = podFacts(pod).oomScoreAdj(name, nodeMemoryBytes);
+  if (adj === undefined) return 'oom_score_adj: unknown (the pod\'s resources cannot be read).';
+  return `oom_score_adj of its processes: **${adj}** — ${esc(explainOomScoreAdj(adj))}.`;
 }
 
 /** The pod row's tooltip: the pod's sums, then one line per container. */

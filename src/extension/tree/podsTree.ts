@@ -14,7 +14,7 @@ import * as vscode from 'vscode';
 import { loadKubeconfig, type ContextSummary, type KubeconfigLoad, type KubeconfigOrigin } from '../../cluster/kubeconfig';
 import { containerKey } from '../../cluster/podMemoryClient';
 import type { ClusterError } from '../../cluster/errors';
-import { podMatchesFilter, podMemoryResources, memoryPercentages, runningContainers, type MemoryFigures, type Pod } from '../../core';
+import { podFacts, podMatchesFilter, memoryPercentages, runningContainers, type MemoryFigures, type Pod } from '../../core';
 import { ClusterState } from './clusterState';
 import { containerDescription, containerTooltip, esc, memoryIcon, podDescription, podTooltip, type Thresholds } from './podRows';
 
@@ -396,8 +396,8 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
       const wa = figures(a);
       const wb = figures(b);
       if (this.sort === 'workingSet') return cmpDesc(wa === undefined ? -1 : Number(wa), wb === undefined ? -1 : Number(wb)) || byName;
-      const pa = wa === undefined ? null : memoryPercentages(wa, podMemoryResources(a)).ofLimit;
-      const pb = wb === undefined ? null : memoryPercentages(wb, podMemoryResources(b)).ofLimit;
+      const pa = wa === undefined ? null : memoryPercentages(wa, podFacts(a).pod).ofLimit;
+      const pb = wb === undefined ? null : memoryPercentages(wb, podFacts(b).pod).ofLimit;
       return cmpDesc(pa ?? -1, pb ?? -1) || byName;
     });
     if (watchState.state === 'listing' && pods.length === 0) rows.push(this.message(context, `loading/${namespace}`, vscode.l10n.t('Loading pods…'), '', 'loading~spin'));
@@ -525,9 +525,6 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
     const d = podDescription(pod, ws, { now: Date.now(), ...(kernel ? { kernelOom: kernel } : {}) });
     item.description = d.text;
     item.iconPath = memoryIcon(d.ofLimit, this.options.thresholds(), d.oom);
-    const f = this.rowFigures(state, pod, state.memory?.pods.get(`${node.namespace}/${node.name}`));
-    item.tooltip = podTooltip(pod, ws, containers, kernel ? { ...f, kernelOom: kernel } : f);
-    this.addStressNote(item.tooltip, node.context);
     return item;
   }
 
@@ -543,9 +540,37 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
     const d = containerDescription(pod, node.name, m?.workingSetBytes, f);
     item.description = d.text;
     item.iconPath = memoryIcon(d.ofLimit, f.thresholds, d.oom);
-    item.tooltip = containerTooltip(pod, node.name, f);
-    this.addStressNote(item.tooltip, node.context);
     return item;
+  }
+
+  /** Tooltips are built when VS Code asks for them (hover), not for every row on every redraw. */
+  resolveTreeItem(item: vscode.TreeItem, node: PodsNode): vscode.TreeItem {
+    item.tooltip ??= this.tooltipOf(node);
+    return item;
+  }
+
+  /** The Markdown tooltip of a pod or container row (undefined for other rows, whose tooltip is set directly). */
+  tooltipOf(node: PodsNode): vscode.MarkdownString | undefined {
+    if (node.kind !== 'pod' && node.kind !== 'container') return undefined;
+    const state = this.clusters.get(node.context);
+    const podName = node.kind === 'pod' ? node.name : node.pod;
+    const pod = this.podObject(node.context, node.namespace, podName);
+    if (!pod || !state) return undefined;
+    let md: vscode.MarkdownString;
+    if (node.kind === 'pod') {
+      const containers = new Map<string, MemoryFigures>();
+      for (const c of runningContainers(pod)) {
+        const m = state.container(node.namespace, node.name, c.name);
+        if (m) containers.set(c.name, m);
+      }
+      const kernel = mostRecentKernelOom(state, node.namespace, node.name);
+      const f = this.rowFigures(state, pod, state.memory?.pods.get(`${node.namespace}/${node.name}`));
+      md = podTooltip(pod, podWorkingSet(pod, (c) => containers.get(c)), containers, kernel ? { ...f, kernelOom: kernel } : f);
+    } else {
+      md = containerTooltip(pod, node.name, this.rowFigures(state, pod, state.container(node.namespace, node.pod, node.name), containerKey(node.namespace, node.pod, node.name)));
+    }
+    this.addStressNote(md, node.context);
+    return md;
   }
 
   /** Why Stress Memory… is not offered on this row, when it is not. */

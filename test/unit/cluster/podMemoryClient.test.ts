@@ -29,7 +29,7 @@ suite('PodMemoryClient.memory: which source, and why not', () => {
     const r = await client.memory(['n1', 'n2'], ['ns']);
     assert.equal(r.source, 'summary');
     assert.equal(r.containers.get('ns/p/c')?.workingSetBytes, 1000n);
-    assert.deepEqual(log, ['/api/v1/nodes/n1/proxy/stats/summary', '/api/v1/nodes/n2/proxy/stats/summary']);
+    assert.deepEqual(log, ['/api/v1/nodes/n1/proxy/stats/summary?only_cpu_and_memory=true', '/api/v1/nodes/n2/proxy/stats/summary?only_cpu_and_memory=true']);
   });
   test('nodes/proxy forbidden: metrics.k8s.io per namespace, the reason kept; the Summary API is retried every 5th read only', async () => {
     const log: string[] = [];

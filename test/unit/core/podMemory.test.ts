@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Pod } from '../../../src/core/k8sTypes';
-import { podMatchesFilter, containerMemoryResources, explainQos, formatAgo, lastOomKill, lastTermination, memoryPercentages, podMemoryResources } from '../../../src/core/podMemory';
+import { podFacts, podMatchesFilter, containerMemoryResources, explainQos, formatAgo, lastOomKill, lastTermination, memoryPercentages, podMemoryResources } from '../../../src/core/podMemory';
 
 const Mi = 1024n * 1024n;
 
@@ -116,4 +116,19 @@ suite('podMatchesFilter (the Pods view filter)', () => {
     ['tier=web, cart', false],
   ];
   for (const [filter, expected] of CASES) test(`"${filter}" → ${expected}`, () => assert.equal(podMatchesFilter(pod, filter), expected));
+});
+
+suite('podFacts (once per pod object)', () => {
+  test('the same object gives the same facts; a new version of the pod is computed afresh', () => {
+    const a = podFacts(checkout);
+    assert.equal(podFacts(checkout), a);
+    assert.deepEqual(a.pod, { requestBytes: 144n * Mi, limitBytes: 320n * Mi });
+    assert.deepEqual(a.containers.get('log-shipper'), { requestBytes: 16n * Mi, limitBytes: 64n * Mi, requestFromLimit: false, from: 'spec' });
+    assert.equal(a.qos.qosClass, 'Burstable');
+    // 24 GiB node: 1000 − 1000 × 128Mi / 24Gi = 1000 − 5 (int64 division)
+    assert.equal(a.oomScoreAdj('checkout', 24n * 1024n * Mi), 995);
+    const resized: Pod = { ...checkout, status: { containerStatuses: [{ name: 'checkout', resources: { requests: { memory: '128Mi' }, limits: { memory: '512Mi' } } }] } };
+    assert.notEqual(podFacts(resized), a);
+    assert.equal(podFacts(resized).containers.get('checkout')?.limitBytes, 512n * Mi);
+  });
 });
