@@ -55,67 +55,71 @@ export interface NodeMemorySummary {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function uint(value: unknown, where: string): bigint | undefined {
+/** Where a field is, built only for an error message (a 2,000-pod refresh must not build strings it never shows). */
+type Where = () => string;
+
+function uint(value: unknown, where: Where, key: string): bigint | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new MemorySourceError(`${where} is not a whole number of bytes: ${JSON.stringify(value)}`);
+    throw new MemorySourceError(`${where()}.${key} is not a whole number of bytes: ${JSON.stringify(value)}`);
   }
   return BigInt(value);
 }
 
-function text(value: unknown, where: string): string {
-  if (typeof value !== 'string' || value === '') throw new MemorySourceError(`${where} is missing or not a string`);
+function text(value: unknown, where: Where, key: string): string {
+  if (typeof value !== 'string' || value === '') throw new MemorySourceError(`${where()}.${key} is missing or not a string`);
   return value;
 }
 
 /** Summary API `MemoryStats`; undefined when absent or without a time (no sample yet). */
-function summaryMemory(value: unknown, where: string): MemoryFigures | undefined {
+function summaryMemory(value: unknown, where: Where): MemoryFigures | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) throw new MemorySourceError(`${where} is not an object`);
+  if (!isObject(value)) throw new MemorySourceError(`${where()} is not an object`);
   if (value.time === undefined) return undefined;
-  const time = text(value.time, `${where}.time`);
+  const time = text(value.time, where, 'time');
   // The kubelet omits workingSetBytes only when cAdvisor has no memory for the container.
-  const workingSet = uint(value.workingSetBytes, `${where}.workingSetBytes`);
+  const workingSet = uint(value.workingSetBytes, where, 'workingSetBytes');
   if (workingSet === undefined) return undefined;
-  const optional = (key: string): bigint | undefined => uint(value[key], `${where}.${key}`);
   const figures: { -readonly [K in keyof MemoryFigures]: MemoryFigures[K] } = { time, workingSetBytes: workingSet, source: 'summary' };
-  const usage = optional('usageBytes');
-  const rss = optional('rssBytes');
-  const faults = optional('pageFaults');
-  const major = optional('majorPageFaults');
-  const available = optional('availableBytes');
-  if (usage !== undefined) figures.usageBytes = usage;
-  if (rss !== undefined) figures.rssBytes = rss;
-  if (faults !== undefined) figures.pageFaults = faults;
-  if (major !== undefined) figures.majorPageFaults = major;
-  if (available !== undefined) figures.availableBytes = available;
+  if (value.usageBytes !== undefined) figures.usageBytes = uint(value.usageBytes, where, 'usageBytes');
+  if (value.rssBytes !== undefined) figures.rssBytes = uint(value.rssBytes, where, 'rssBytes');
+  if (value.pageFaults !== undefined) figures.pageFaults = uint(value.pageFaults, where, 'pageFaults');
+  if (value.majorPageFaults !== undefined) figures.majorPageFaults = uint(value.majorPageFaults, where, 'majorPageFaults');
+  if (value.availableBytes !== undefined) figures.availableBytes = uint(value.availableBytes, where, 'availableBytes');
   return figures;
 }
 
 /** Parses one node's Summary API answer. Throws `MemorySourceError` when it is not a Summary. */
 export function parseNodeSummary(json: unknown): NodeMemorySummary {
   if (!isObject(json) || !isObject(json.node)) throw new MemorySourceError('The answer is not a kubelet Summary (no "node" object).');
-  const nodeName = text(json.node.nodeName, 'node.nodeName');
+  const nodeName = text(json.node.nodeName, () => 'node', 'nodeName');
   const podsRaw = json.pods ?? [];
   if (!Array.isArray(podsRaw)) throw new MemorySourceError('"pods" is not a list');
-  const pods = podsRaw.map((p: unknown, i): PodMemory => {
-    const where = `pods[${i}]`;
-    if (!isObject(p) || !isObject(p.podRef)) throw new MemorySourceError(`${where}.podRef is missing`);
+  const pods: PodMemory[] = [];
+  for (let i = 0; i < podsRaw.length; i++) {
+    const p: unknown = podsRaw[i];
+    const where = (): string => `pods[${i}]`;
+    if (!isObject(p) || !isObject(p.podRef)) throw new MemorySourceError(`${where()}.podRef is missing`);
     const containersRaw = p.containers ?? [];
-    if (!Array.isArray(containersRaw)) throw new MemorySourceError(`${where}.containers is not a list`);
-    return {
-      namespace: text(p.podRef.namespace, `${where}.podRef.namespace`),
-      name: text(p.podRef.name, `${where}.podRef.name`),
-      ...(typeof p.podRef.uid === 'string' ? { uid: p.podRef.uid } : {}),
-      memory: summaryMemory(p.memory, `${where}.memory`),
-      containers: containersRaw.map((c: unknown, j) => {
-        const cw = `${where}.containers[${j}]`;
-        if (!isObject(c)) throw new MemorySourceError(`${cw} is not an object`);
-        return { name: text(c.name, `${cw}.name`), memory: summaryMemory(c.memory, `${cw}.memory`) };
-      }),
-    };
-  });
-  return { nodeName, memory: summaryMemory(json.node.memory, 'node.memory'), pods };
+    if (!Array.isArray(containersRaw)) throw new MemorySourceError(`${where()}.containers is not a list`);
+    const containers: ContainerMemory[] = [];
+    for (let j = 0; j < containersRaw.length; j++) {
+      const c: unknown = containersRaw[j];
+      const cw = (): string => `${where()}.containers[${j}]`;
+      if (!isObject(c)) throw new MemorySourceError(`${cw()} is not an object`);
+      containers.push({ name: text(c.name, cw, 'name'), memory: summaryMemory(c.memory, () => `${cw()}.memory`) });
+    }
+    const podRef = p.podRef;
+    const ref = (): string => `${where()}.podRef`;
+    pods.push({
+      namespace: text(podRef.namespace, ref, 'namespace'),
+      name: text(podRef.name, ref, 'name'),
+      ...(typeof podRef.uid === 'string' ? { uid: podRef.uid } : {}),
+      memory: summaryMemory(p.memory, () => `${where()}.memory`),
+      containers,
+    });
+  }
+  return { nodeName, memory: summaryMemory(json.node.memory, () => 'node.memory'), pods };
 }
 
 /** Parses a metrics.k8s.io `PodMetricsList` (or a single `PodMetrics`). */
@@ -124,27 +128,29 @@ export function parsePodMetricsList(json: unknown): PodMemory[] {
   const items: unknown[] = json.kind === 'PodMetrics' ? [json] : Array.isArray(json.items) ? json.items : [];
   if (json.kind !== 'PodMetrics' && !Array.isArray(json.items)) throw new MemorySourceError('The PodMetricsList has no "items".');
   return items.map((item, i) => {
-    const where = `items[${i}]`;
-    if (!isObject(item) || !isObject(item.metadata)) throw new MemorySourceError(`${where}.metadata is missing`);
-    const time = text(item.timestamp, `${where}.timestamp`);
+    const where = (): string => `items[${i}]`;
+    if (!isObject(item) || !isObject(item.metadata)) throw new MemorySourceError(`${where()}.metadata is missing`);
+    const time = text(item.timestamp, where, 'timestamp');
     const containers = Array.isArray(item.containers) ? item.containers : [];
+    const meta = (): string => `${where()}.metadata`;
     return {
-      namespace: text(item.metadata.namespace, `${where}.metadata.namespace`),
-      name: text(item.metadata.name, `${where}.metadata.name`),
+      namespace: text(item.metadata.namespace, meta, 'namespace'),
+      name: text(item.metadata.name, meta, 'name'),
       memory: undefined,
       containers: containers.map((c: unknown, j): ContainerMemory => {
-        const cw = `${where}.containers[${j}]`;
-        if (!isObject(c)) throw new MemorySourceError(`${cw} is not an object`);
+        const cw = (): string => `${where()}.containers[${j}]`;
+        if (!isObject(c)) throw new MemorySourceError(`${cw()} is not an object`);
+        const name = text(c.name, cw, 'name');
         const usage = isObject(c.usage) ? c.usage.memory : undefined;
-        if (usage === undefined) return { name: text(c.name, `${cw}.name`), memory: undefined };
+        if (usage === undefined) return { name, memory: undefined };
         let bytes: bigint;
         try {
           bytes = quantityToBytes(usage as string | number);
         } catch (e) {
-          if (e instanceof QuantityError) throw new MemorySourceError(`${cw}.usage.memory: ${e.message}`);
+          if (e instanceof QuantityError) throw new MemorySourceError(`${cw()}.usage.memory: ${e.message}`);
           throw e;
         }
-        return { name: text(c.name, `${cw}.name`), memory: { time, workingSetBytes: bytes, source: 'metrics' } };
+        return { name, memory: { time, workingSetBytes: bytes, source: 'metrics' } };
       }),
     };
   });

@@ -80,7 +80,8 @@ export interface MemoryPercentages {
   readonly ofLimit: number | null;
 }
 
-const percent = (part: bigint, whole: bigint | null): number | null => (whole === null || whole <= 0n ? null : Number((part * 1000n) / whole) / 10);
+/** Tenths of a percent, rounded down; byte counts fit a double exactly far beyond any node's memory. */
+const percent = (part: bigint, whole: bigint | null): number | null => (whole === null || whole <= 0n ? null : Math.floor((Number(part) * 1000) / Number(whole)) / 10);
 
 /** The single "% of request / % of limit" helper; its request is the defaulted one (see `containerMemoryResources`). */
 export function memoryPercentages(workingSetBytes: bigint, resources: Pick<MemoryResources, 'requestBytes' | 'limitBytes'>): MemoryPercentages {
@@ -221,6 +222,8 @@ export function podMatchesFilter(pod: Pod, filter: string): boolean {
 
 /** Everything the Pods view derives from one version of a pod object (not from live figures). */
 export interface PodFacts {
+  /** The running containers' names (regular ones and sidecars), in order. */
+  readonly containerNames: readonly string[];
   readonly containers: ReadonlyMap<string, MemoryResources>;
   readonly pod: Pick<MemoryResources, 'requestBytes' | 'limitBytes'>;
   readonly qos: QosExplanation;
@@ -240,22 +243,28 @@ export function podFacts(pod: Pod): PodFacts {
   if (cached) return cached;
   const containers = new Map<string, MemoryResources>();
   for (const c of runningContainers(pod)) containers.set(c.name, containerMemoryResources(pod, c.name));
-  const adj = new Map<string, number | undefined>();
+  // oom_score_adj depends on the node's capacity, which is the same for every refresh of a node.
+  let adjCapacity: bigint | undefined;
+  let adj = new Map<string, number | undefined>();
   const facts: PodFacts = {
+    containerNames: [...containers.keys()],
     containers,
     pod: podMemoryResources(pod),
     qos: explainQos(pod),
     lastOom: lastOomKill(pod),
     oomScoreAdj(container, nodeMemoryBytes) {
-      const key = `${container}\u0000${nodeMemoryBytes}`;
-      if (!adj.has(key)) {
+      if (adjCapacity !== nodeMemoryBytes) {
+        adjCapacity = nodeMemoryBytes;
+        adj = new Map();
+      }
+      if (!adj.has(container)) {
         try {
-          adj.set(key, containerOomScoreAdj(pod, container, nodeMemoryBytes));
+          adj.set(container, containerOomScoreAdj(pod, container, nodeMemoryBytes));
         } catch {
-          adj.set(key, undefined);
+          adj.set(container, undefined);
         }
       }
-      return adj.get(key);
+      return adj.get(container);
     },
   };
   factsCache.set(pod, facts);
