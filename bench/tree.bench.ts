@@ -83,18 +83,31 @@ async function main(): Promise<void> {
       return nodes.length;
     };
 
-    await refresh(); // warm-up: JIT, TLS session
     const cpu: number[] = [];
     const perRefresh: number[] = [];
     let nodesInView = 0;
-    for (let i = 0; i < REFRESHES; i++) {
+    let failed = 0;
+    // One warm-up (JIT, TLS sessions), then REFRESHES measured ones, spaced as the view spaces them.
+    for (let i = 0; i <= REFRESHES + failed && failed < REFRESHES; i++) {
       requests = 0;
       const before = process.cpuUsage();
-      nodesInView = await refresh();
+      try {
+        nodesInView = await refresh();
+      } catch (e) {
+        // A loaded machine can make the sandbox miss the 15 s request timeout; the view would show
+        // it and try again at the next refresh. Counted, not measured.
+        failed++;
+        console.error(`refresh failed: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
       const used = process.cpuUsage(before);
-      cpu.push((used.user + used.system) / 1000);
-      perRefresh.push(requests);
+      if (i > 0) {
+        cpu.push((used.user + used.system) / 1000);
+        perRefresh.push(requests);
+      }
+      await new Promise((r) => setTimeout(r, 2000)); // within the server's keep-alive: connections are reused, as with a real API server
     }
+    if (cpu.length === 0) throw new Error('no refresh succeeded');
     cpu.sort((a, b) => a - b);
     // Ids and goals for the results format issue 13 introduces (the lead adapts at merge).
     const withId = (id: string, goal: number, better: 'lower' | 'higher', f: Figure): Figure => ({ ...f, id, goal, better } as Figure);
@@ -102,7 +115,7 @@ async function main(): Promise<void> {
       name: `API requests per refresh (${PODS} pods over ${NODES} nodes)`,
       value: Math.max(...perRefresh),
       unit: 'requests',
-      note: `goal ≤ nodes with visible pods + 2 = ${nodesInView + 2}; pods come from a watch, no per-pod request`,
+      note: `goal ≤ nodes with visible pods + 2 = ${nodesInView + 2}; pods come from a watch, no per-pod request${failed ? `; ${failed} refresh(es) timed out on the loaded machine` : ''}`,
     }));
     figures.push(withId('tree-host-cpu-ms', 50, 'lower', { name: `extension-host CPU per refresh (${PODS} pods) p50`, value: round(percentile(cpu, 50)), unit: 'ms', note: 'goal ≤ 50 ms; TLS, 20 Summary API answers parsed, every row\'s figures' }));
     figures.push({ name: `extension-host CPU per refresh (${PODS} pods) p95`, value: round(percentile(cpu, 95)), unit: 'ms' });
