@@ -60,8 +60,12 @@ export interface CgroupMemory {
   readonly activeFileBytes: bigint | null;
   /** v2 `file_mapped`; v1 `total_mapped_file` (`mapped_file` without hierarchy). */
   readonly mappedFileBytes: bigint;
-  /** The hard limit; null when unlimited (v2 `max`, v1 a value above 2^62 or negative). */
-  readonly limitBytes: bigint | null;
+  /**
+   * The hard limit; null when unlimited (v2 `max`, v1 a value above 2^62 or negative); undefined
+   * when the limit file was not read or is absent (the v2 root cgroup has no `memory.max`): unknown,
+   * which is not the same as unlimited.
+   */
+  readonly limitBytes: bigint | null | undefined;
   /** v2 `memory.peak` (kernel >= 5.19), v1 `memory.max_usage_in_bytes`; null if absent. */
   readonly peakBytes: bigint | null;
   /** Processes killed by the OOM killer: v2 `memory.events` `oom_kill`, v1 `memory.oom_control` `oom_kill`; null if absent. */
@@ -105,9 +109,15 @@ export const CGROUP_V1_FILES = [
   'memory.use_hierarchy',
 ] as const;
 
-/** Without these `readCgroupMemory` throws; every other file is optional (its figure becomes null). */
-export const CGROUP_V2_REQUIRED_FILES = ['memory.current', 'memory.max', 'memory.stat'] as const;
-export const CGROUP_V1_REQUIRED_FILES = ['memory.usage_in_bytes', 'memory.limit_in_bytes', 'memory.stat'] as const;
+/**
+ * Without these `readCgroupMemory` throws; every other file is optional (its figure becomes null,
+ * or undefined for the limit, whose absence means "unknown").
+ */
+export const CGROUP_V2_REQUIRED_FILES = ['memory.current', 'memory.stat'] as const;
+export const CGROUP_V1_REQUIRED_FILES = ['memory.usage_in_bytes', 'memory.stat'] as const;
+/** The hard limit's file: optional, since the v2 root cgroup has none. */
+export const CGROUP_V2_LIMIT_FILE = 'memory.max';
+export const CGROUP_V1_LIMIT_FILE = 'memory.limit_in_bytes';
 
 /** The kubelet's `isMemoryUnlimited` threshold: limits above 2^62 mean "no limit". */
 export const UNLIMITED_THRESHOLD = 1n << 62n;
@@ -229,7 +239,8 @@ export function detectCgroupVersion(files: Files): 1 | 2 {
 
 function readV2(files: Files): CgroupMemory {
   const usage = parseUint('memory.current', requireFile(files, 'memory.current', 2));
-  const limit = parseV2Limit('memory.max', requireFile(files, 'memory.max', 2));
+  const limitText = present(files, CGROUP_V2_LIMIT_FILE);
+  const limit = limitText === undefined ? undefined : parseV2Limit(CGROUP_V2_LIMIT_FILE, limitText);
   const stat = parseFlatKeyed('memory.stat', requireFile(files, 'memory.stat', 2));
 
   const peakText = present(files, 'memory.peak');
@@ -280,7 +291,8 @@ function readV2(files: Files): CgroupMemory {
 
 function readV1(files: Files): CgroupMemory {
   const usage = parseUint('memory.usage_in_bytes', requireFile(files, 'memory.usage_in_bytes', 1));
-  const limit = parseV1Limit('memory.limit_in_bytes', requireFile(files, 'memory.limit_in_bytes', 1));
+  const limitText = present(files, CGROUP_V1_LIMIT_FILE);
+  const limit = limitText === undefined ? undefined : parseV1Limit(CGROUP_V1_LIMIT_FILE, limitText);
   const stat = parseFlatKeyed('memory.stat', requireFile(files, 'memory.stat', 1));
 
   const peakText = present(files, 'memory.max_usage_in_bytes');

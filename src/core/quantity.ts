@@ -311,27 +311,39 @@ export function quantityMilliValue(q: Quantity, label = formatQuantityForMessage
 
 /**
  * Bytes of a memory quantity, exactly as the kubelet reads it (`Quantity.Value()`): `1Gi` →
- * 1073741824n, `1.5Gi` → 1610612736n, `100m` → 1n (a tenth of a byte, rounded up). Throws
+ * 1073741824n, `1.5Gi` → 1610612736n, `100m` → 1n (a tenth of a byte, rounded up). A bare number,
+ * as a `ResourceList` read from YAML may hold (`memory: 1073741824`), is read as Go reads it. Throws
  * `QuantityError` on text Kubernetes would reject, and on values beyond int64.
  */
-export function quantityToBytes(text: string): bigint {
-  return quantityValue(parseQuantity(text), JSON.stringify(text));
+export function quantityToBytes(value: string | number): bigint {
+  return quantityValue(parseQuantity(value), JSON.stringify(value));
 }
 
 /** Millis of a quantity (`MilliValue()`), e.g. CPU `1.5` → 1500n, `100m` → 100n. */
-export function quantityToMillis(text: string): bigint {
-  return quantityMilliValue(parseQuantity(text), JSON.stringify(text));
+export function quantityToMillis(value: string | number): bigint {
+  return quantityMilliValue(parseQuantity(value), JSON.stringify(value));
 }
 
 const BINARY_UNITS = ['B', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'] as const;
 
+export interface FormatBytesOptions {
+  /** Prefix the exact count: `268435456 bytes (256Mi)`, for messages where the byte matters. */
+  readonly exact?: boolean;
+}
+
 /**
- * Compact binary-unit display of a byte count: `512B`, `182Mi`, `1.5Gi`, `12.3Mi`. Values below
- * 100 units keep one decimal (dropped when it is 0), larger ones none; rounding is half-up on the
- * exact bigint, and a value that rounds up to 1024 of a unit is shown in the next unit (`1Gi`,
- * not `1024Mi`). Negative values (deltas) get a leading `-`.
+ * The product's one byte formatter. Compact binary units: `512B`, `182Mi`, `1.5Gi`, `12.3Mi`.
+ * Values below 100 units keep one decimal (dropped when it is 0), larger ones none; rounding is
+ * half-up on the exact bigint, and a value that rounds up to 1024 of a unit is shown in the next
+ * unit (`1Gi`, not `1024Mi`). Negative values (deltas) get a leading `-`. With `exact`, the exact
+ * count comes first and the compact form follows in parentheses (from 1 KiB on).
  */
-export function formatBytes(bytes: bigint): string {
+export function formatBytes(bytes: bigint, options: FormatBytesOptions = {}): string {
+  if (options.exact) {
+    const exact = `${bytes} ${bytes === 1n || bytes === -1n ? 'byte' : 'bytes'}`;
+    const magnitude = bytes < 0n ? -bytes : bytes;
+    return magnitude < 1024n ? exact : `${exact} (${formatBytes(bytes)})`;
+  }
   if (bytes < 0n) return `-${formatBytes(-bytes)}`;
   if (bytes < 1024n) return `${bytes}B`;
   let unit = 1;

@@ -9,6 +9,7 @@
  * cgroup files at >= 4 Hz gives live curves for the price of one stream.
  */
 import { CGROUP_V1_FILES, CGROUP_V2_FILES, readCgroupMemory, type CgroupMemory } from './cgroup';
+import { formatBytes } from './quantity';
 
 // ---------------------------------------------------------------------------------------------
 // The script
@@ -582,10 +583,6 @@ export interface StepHints {
   readonly previousContainerId?: string;
 }
 
-const MIB = 1024n * 1024n;
-function mib(bytes: bigint): string {
-  return bytes % MIB === 0n ? `${bytes / MIB} MiB` : `${(Number(bytes) / Number(MIB)).toFixed(1)} MiB`;
-}
 
 function pageFaults(memory: CgroupMemory): bigint | undefined {
   // `pgfault` is a local event counter on v1 and a hierarchical one on v2; both only grow.
@@ -636,7 +633,7 @@ export function compareSamples(previous: Sample | null, sample: Sample, hints: S
   }
   if (before.peakBytes !== null && now.peakBytes !== null && now.peakBytes < before.peakBytes) {
     reasons.push('peak-decreased');
-    details.push(`the peak went from ${mib(before.peakBytes)} to ${mib(now.peakBytes)}`);
+    details.push(`the peak went from ${formatBytes(before.peakBytes)} to ${formatBytes(now.peakBytes)}`);
   }
   if (before.pressure !== null && now.pressure !== null && now.pressure.some.totalMicros < before.pressure.some.totalMicros) {
     reasons.push('pressure-total-decreased');

@@ -6,6 +6,7 @@
  * Facts: chaos-mesh.md §4 (memStress splits `size` across workers; `%` is of the node's MemTotal),
  * §5 (duration counted from creation, pause does not extend it).
  */
+import { formatBytes } from './quantity';
 import {
   experimentState,
   goParseDuration,
@@ -19,7 +20,6 @@ import {
 } from './stressChaos';
 import { schemaAt } from './stressChaosSchema';
 import { memStressReadSize, perWorkerBytes, percentOfNodeMemory, stressSizeWebhookDetail, suggestStressSize } from './stressSize';
-import { formatBytesExact } from './validateStressChaos';
 import { toStressChaosPath, type CompletionPlace, type JsonPath } from './yamlPaths';
 
 /** What memStress does with a memory stressor's `size` and `workers`. */
@@ -88,7 +88,8 @@ export function percentOf(part: bigint, whole: bigint): number {
 
 /** `50 MiB`, `1.5 GiB`, `512 B`: the binary reading of a byte count. */
 export function binaryText(n: bigint): string {
-  return /\((.*)\)$/.exec(formatBytesExact(n))?.[1] ?? `${n} B`;
+  // The product's one byte formatter (`50Mi`), spelled with a space and B as hovers read.
+  return n < 1024n && n > -1024n ? `${n} B` : formatBytes(n).replace(/^(-?[\d.]+)([KMGTPE]i)$/, '$1 $2B');
 }
 
 /**

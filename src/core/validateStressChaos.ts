@@ -26,6 +26,7 @@ import {
   STRESS_CHAOS_KIND,
   type WebhookFieldError,
 } from './stressChaos';
+import { formatBytes } from './quantity';
 import { DNS1123_SUBDOMAIN_RE, dns1123SubdomainErrors, labelValueErrors, qualifiedNameErrors } from './labels';
 import { stressChaosSchemaViolations, stressChaosSpecSchemaViolations, knownFieldsAt, type SchemaViolation } from './stressChaosSchema';
 import {
@@ -737,13 +738,13 @@ class DocumentValidator {
     }
     const each = perWorkerBytes(total, effWorkers);
     if (each === 0n) {
-      this.at('size-zero', `\`size: ${effSize}\` (${formatBytesExact(total)}) split across ${effWorkers} workers is 0 bytes each: memStress allocates nothing.`, sizeFrom, 'value');
+      this.at('size-zero', `\`size: ${effSize}\` (${formatBytes(total, { exact: true })}) split across ${effWorkers} workers is 0 bytes each: memStress allocates nothing.`, sizeFrom, 'value');
       return;
     }
     if (effWorkers > 1) {
       this.at(
         'size-split-across-workers',
-        `\`size\` is the TOTAL for all ${effWorkers} workers, not per worker (the CRD text is out of date): each memStress worker maps ${formatBytesExact(each)}, ${formatBytesExact(each * BigInt(effWorkers))} in all.`,
+        `\`size\` is the TOTAL for all ${effWorkers} workers, not per worker (the CRD text is out of date): each memStress worker maps ${formatBytes(each, { exact: true })}, ${formatBytes(each * BigInt(effWorkers), { exact: true })} in all.`,
         sizeFrom,
         'value',
       );
@@ -1108,26 +1109,9 @@ function rangeMessage(name: string, value: unknown): string {
 }
 
 function describeReading(r: ReturnType<typeof memStressReadSize>): string {
-  if ('bytes' in r) return `${formatBytesExact(r.bytes)}`;
+  if ('bytes' in r) return `${formatBytes(r.bytes, { exact: true })}`;
   if ('percent' in r) return `${formatPercent(r.percent)} of the node's memory`;
   return `nothing (${r.error})`;
-}
-
-/** `268435456 bytes (256 MiB)`: the exact figure and a readable one. */
-export function formatBytesExact(bytes: bigint): string {
-  const exact = `${bytes} ${bytes === 1n ? 'byte' : 'bytes'}`;
-  if (bytes < 1024n) return exact;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
-  let unit = -1;
-  let scaled = bytes;
-  while (scaled >= 1024n && unit < units.length - 1) {
-    scaled /= 1024n;
-    unit++;
-  }
-  const divisor = 1024n ** BigInt(unit + 1);
-  const tenths = (bytes * 10n + divisor / 2n) / divisor; // rounded to one decimal
-  const text = tenths % 10n === 0n ? `${tenths / 10n}` : `${tenths / 10n}.${tenths % 10n}`;
-  return `${exact} (${text} ${units[unit]})`;
 }
 
 function formatPercent(p: number): string {

@@ -1,6 +1,8 @@
 // What `activate()` returns: a small, read-only view of the extension's state. The integration
 // tests use it to see what the Pods view shows; other extensions may use it the same way.
+import * as vscode from 'vscode';
 import type { KubeconfigLoad } from '../cluster/kubeconfig';
+import type { PodsNode, PodsTreeProvider } from './tree/podsTree';
 
 export interface TreeRowSnapshot {
   readonly label: string;
@@ -15,4 +17,55 @@ export interface PodMemoryChaosApi {
   kubeconfigState(): KubeconfigLoad['state'] | 'loading';
   /** The Pods view's top-level rows as the view renders them. */
   podsRoots(): Promise<TreeRowSnapshot[]>;
+  /**
+   * The rows under the row reached by following `labels` from the top (context, namespace, pod),
+   * as VS Code shows them when that row is expanded (expanding a namespace starts its watch).
+   */
+  podsRows(labels: readonly string[]): Promise<TreeRowSnapshot[]>;
+  /** Re-reads memory for everything expanded now, as the refresh timer does. */
+  refreshPodsMemory(): Promise<void>;
+  /** The Pods view's description (kubeconfig and memory source). */
+  podsViewDescription(): string | undefined;
+}
+
+function snapshot(item: vscode.TreeItem): TreeRowSnapshot {
+  return {
+    label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+    description: typeof item.description === 'string' ? item.description : undefined,
+    contextValue: item.contextValue,
+    tooltip: item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip,
+  };
+}
+
+/** A row as VS Code shows it once hovered (tooltips of pods and containers are resolved lazily). */
+function rowOf(pods: PodsTreeProvider, node: PodsNode): TreeRowSnapshot {
+  return snapshot(pods.resolveTreeItem(pods.getTreeItem(node), node));
+}
+
+export function podsViewApi(pods: PodsTreeProvider, firstLoad: Promise<unknown>): PodMemoryChaosApi {
+  async function nodeAt(labels: readonly string[]): Promise<PodsNode | undefined> {
+    let node: PodsNode | undefined;
+    for (const label of labels) {
+      const children: PodsNode[] = await pods.getChildren(node);
+      node = children.find((c) => snapshot(pods.getTreeItem(c)).label === label);
+      if (!node) return undefined;
+    }
+    return node;
+  }
+  return {
+    apiVersion: 1,
+    kubeconfigState: () => pods.state?.state ?? 'loading',
+    async podsRoots() {
+      await firstLoad;
+      return (await pods.getChildren()).map((node) => rowOf(pods, node));
+    },
+    async podsRows(labels) {
+      await firstLoad;
+      const node = await nodeAt(labels);
+      if (!node) throw new Error(`No row at ${labels.join(' › ')}`);
+      return (await pods.getChildren(node)).map((child) => rowOf(pods, child));
+    },
+    refreshPodsMemory: () => pods.refreshMemory(),
+    podsViewDescription: () => pods.description(),
+  };
 }

@@ -1,14 +1,15 @@
-// Commands that work today. Commands contributed in package.json for later features (stress,
-// apply, dry run, delete, pause, resume, results) are not registered until their feature exists;
-// their menu and palette entries are hidden by `when` clauses until then (see README,
-// "Commands and context keys").
+// The Pods view's commands (refresh, retry, sort and filters) and the kubeconfig commands. Commands
+// contributed in package.json for later features (apply, dry run, delete, pause, resume, results)
+// are not registered until their feature exists; their menu and palette entries are hidden by
+// `when` clauses until then (see README, "Commands and context keys"). Stress Memory… is
+// registered by stress/stressMemory.ts.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { setKubeconfigPath } from './config';
 import { deleteAllExperiments } from './experiments';
-import type { PodsTreeProvider } from './tree/podsTree';
+import type { PodsTreeProvider, SortOrder } from './tree/podsTree';
 
 export const EXTENSION_ID = 'pod-memory-chaos.pod-memory-chaos';
 /** The snippet contributed in snippets/stresschaos.code-snippets. */
@@ -18,7 +19,57 @@ export function registerCommands(context: vscode.ExtensionContext, pods: PodsTre
   const register = (id: string, handler: (...args: unknown[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 
-  register('podMemoryChaos.refresh', () => pods.reload());
+  register('podMemoryChaos.refresh', () => pods.refresh());
+  register('podMemoryChaos.retryContext', (context?: unknown) => {
+    if (typeof context === 'string') pods.retry(context);
+  });
+  // A row's detail (why there is no memory source, why stress is off) in a message with the log at hand.
+  register('podMemoryChaos.explain', async (text?: unknown) => {
+    if (typeof text !== 'string') return;
+    const showLog = vscode.l10n.t('Show Log');
+    if ((await vscode.window.showInformationMessage(text, showLog)) === showLog) log.show(true);
+  });
+  register('podMemoryChaos.sortPods', async () => {
+    const items: (vscode.QuickPickItem & { sort: SortOrder })[] = [
+      { label: vscode.l10n.t('Name'), sort: 'name' },
+      { label: vscode.l10n.t('Working set (largest first)'), sort: 'workingSet' },
+      { label: vscode.l10n.t('% of limit (highest first)'), sort: 'percentOfLimit' },
+    ];
+    for (const i of items) if (i.sort === pods.sort) i.description = vscode.l10n.t('current');
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Sort pods by') });
+    if (!picked) return;
+    pods.sort = picked.sort;
+    pods.viewOptionsChanged();
+  });
+  register('podMemoryChaos.filterPods', async () => {
+    const value = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Filter pods'),
+      prompt: vscode.l10n.t('Part of a pod name, or labels: app=web, tier!=cache (comma = and). Empty: no filter.'),
+      value: pods.filter,
+    });
+    if (value === undefined) return;
+    pods.filter = value.trim();
+    pods.viewOptionsChanged();
+  });
+  register('podMemoryChaos.clearPodFilter', () => {
+    pods.filter = '';
+    pods.namespaceFilter = new Set();
+    pods.viewOptionsChanged();
+  });
+  register('podMemoryChaos.filterNamespaces', async () => {
+    const names = pods.knownNamespaces();
+    if (names.length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Expand a context first: its namespaces are listed then.'));
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(
+      names.map((n) => ({ label: n, picked: pods.namespaceFilter.size === 0 || pods.namespaceFilter.has(n) })),
+      { canPickMany: true, title: vscode.l10n.t('Namespaces to show') },
+    );
+    if (!picked) return;
+    pods.namespaceFilter = picked.length === names.length ? new Set() : new Set(picked.map((p) => p.label));
+    pods.viewOptionsChanged();
+  });
 
   register('podMemoryChaos.selectKubeconfig', async () => {
     const kubeDir = path.join(os.homedir(), '.kube');

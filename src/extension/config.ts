@@ -9,6 +9,8 @@ export interface PodMemoryChaosConfig {
   /** Kubeconfig path set by the user; '' = use $KUBECONFIG or ~/.kube/config. */
   readonly kubeconfig: string;
   readonly refreshIntervalSeconds: number;
+  /** % of limit from which a pod's icon turns yellow, and red. */
+  readonly thresholds: { readonly warningPercent: number; readonly criticalPercent: number };
   readonly sampleRateHz: number;
   /** No cluster changes at all (as k9s --readonly). */
   readonly readOnly: boolean;
@@ -23,7 +25,7 @@ export interface PodMemoryChaosConfig {
 
 /** Setting keys below `podMemoryChaos.`, checked against the type above. */
 export type ConfigKey =
-  | 'kubeconfig' | 'refreshIntervalSeconds' | 'sampleRateHz' | 'readOnly' | 'confirmByTypingContexts'
+  | 'kubeconfig' | 'refreshIntervalSeconds' | 'thresholds' | 'sampleRateHz' | 'readOnly' | 'confirmByTypingContexts'
   | 'stress.defaultSize' | 'stress.defaultWorkers' | 'stress.defaultDuration';
 
 export function readConfig(): PodMemoryChaosConfig {
@@ -33,6 +35,10 @@ export function readConfig(): PodMemoryChaosConfig {
     // user-level value only, so a cloned repository cannot point us at a hostile kubeconfig.
     kubeconfig: c.get<string>('kubeconfig', ''),
     refreshIntervalSeconds: c.get<number>('refreshIntervalSeconds', 10),
+    thresholds: {
+      warningPercent: c.get<number>('thresholds.warningPercent', 70),
+      criticalPercent: c.get<number>('thresholds.criticalPercent', 90),
+    },
     sampleRateHz: c.get<number>('sampleRateHz', 4),
     readOnly: c.get<boolean>('readOnly', false) === true,
     // A wrong type in settings.json (a string instead of a list) falls back to the safe default.

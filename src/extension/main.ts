@@ -4,11 +4,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { PodMemoryChaosApi, TreeRowSnapshot } from './api';
+import { podsViewApi, type PodMemoryChaosApi } from './api';
 import { registerCommands } from './commands';
 import { affects, readConfig } from './config';
 import { registerStressChaosEditor } from './editor';
 import { RunningExperiments } from './experiments';
+import { registerStressMemory } from './stress/stressMemory';
 import { PODS_VIEW_ID, PodsTreeProvider } from './tree/podsTree';
 
 export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
@@ -16,7 +17,10 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
   context.subscriptions.push(log);
   log.info(`activating ${context.extension.id} ${context.extension.packageJSON.version} on VS Code ${vscode.version} (${vscode.env.appHost}, ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
 
-  const pods = new PodsTreeProvider(() => readConfig().kubeconfig, log);
+  const pods = new PodsTreeProvider(
+    { kubeconfigSetting: () => readConfig().kubeconfig, refreshIntervalSeconds: () => readConfig().refreshIntervalSeconds, thresholds: () => readConfig().thresholds },
+    log,
+  );
   const view = vscode.window.createTreeView(PODS_VIEW_ID, { treeDataProvider: pods, showCollapseAll: true });
   pods.attach(view);
   context.subscriptions.push(pods, view);
@@ -26,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
   // Stresses started from this window, shown in the status bar until their duration ends.
   const running = new RunningExperiments(log);
   context.subscriptions.push(running);
+  registerStressMemory(context, pods, running, log);
 
   const editor = registerStressChaosEditor(context, () => pods.state, running, log);
   const reload = async () => {
@@ -39,28 +44,15 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affects(e, 'kubeconfig')) void reload();
+      if (affects(e, 'refreshIntervalSeconds')) pods.intervalChanged();
+      if (affects(e, 'thresholds')) pods.viewOptionsChanged();
     }),
     // Trust changes which value of the restricted kubeconfig setting VS Code hands us.
     vscode.workspace.onDidGrantWorkspaceTrust(() => void reload()),
   );
   const firstLoad = reload().catch((e: unknown) => log.error(`reading the kubeconfig failed: ${String(e)}`));
 
-  return {
-    apiVersion: 1,
-    kubeconfigState: () => pods.state?.state ?? 'loading',
-    async podsRoots(): Promise<TreeRowSnapshot[]> {
-      await firstLoad;
-      return pods.getChildren().map((node) => {
-        const item = pods.getTreeItem(node);
-        return {
-          label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
-          description: typeof item.description === 'string' ? item.description : undefined,
-          contextValue: item.contextValue,
-          tooltip: item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip,
-        };
-      });
-    },
-  };
+  return podsViewApi(pods, firstLoad);
 }
 
 export function deactivate(): void {}

@@ -43,7 +43,7 @@ async function main() {
     const cluster = await startTestCluster(onCleanup, 'integration');
     const env = {
       HOME: home, PMC_INTEGRATION_RESULTS: hostResults, PMC_EXPECTED_VSCODE_VERSION: VSCODE_VERSION, KUBECONFIG: undefined,
-      PMC_TEST_KUBECONFIG: cluster.kubeconfigPath, PMC_TEST_CLUSTER: cluster.kind,
+      PMC_TEST_KUBECONFIG: cluster.kubeconfigPath, PMC_TEST_CLUSTER: cluster.kind, ...(cluster.env ?? {}),
     };
 
     const server = await startCodeServer({ profile, logFile: path.join(artifacts, 'logs', 'integration-code-server.log'), env });

@@ -40,5 +40,41 @@ export async function startTestCluster(onCleanup, label) {
   };
   onCleanup(stop);
   console.log(`[${label}] sandbox cluster ${sandbox.url} (log ${path.relative(repoRoot, logFile)})`);
-  return { kubeconfigPath: sandbox.kubeconfigPath, kind: 'sandbox', sandbox, stop };
+  const faults = await startFaultControl(sandbox, dir);
+  onCleanup(faults.stop);
+  return { kubeconfigPath: sandbox.kubeconfigPath, kind: 'sandbox', sandbox, stop, env: faults.env };
+}
+
+/**
+ * Sandbox-only fault switches for the suites (never known to product code): a loopback HTTP
+ * endpoint announced to the extension host as PMC_SANDBOX_CONTROL (POST /api-server/stop|start,
+ * /metrics/off|on), and a kubeconfig whose user may not get nodes/proxy
+ * (PMC_SANDBOX_NO_NODE_PROXY_KUBECONFIG).
+ */
+async function startFaultControl(sandbox, dir) {
+  const { require: tsxRequire } = await import('tsx/cjs/api');
+  const { writeKubeconfig } = tsxRequire(path.join(repoRoot, 'test', 'sandbox', 'api', 'kubeconfig.ts'), import.meta.url);
+  const noNodeProxy = path.join(dir, 'no-node-proxy.kubeconfig');
+  writeKubeconfig(noNodeProxy, { url: sandbox.url, pki: sandbox.pki, token: sandbox.pki.noNodeProxyToken, user: sandbox.pki.noNodeProxyUser });
+  const http = await import('node:http');
+  const actions = {
+    '/api-server/stop': () => sandbox.server.pause(),
+    '/api-server/start': () => sandbox.server.resume(),
+    '/metrics/off': async () => { sandbox.server.faults.metricsUnavailable = true; },
+    '/metrics/on': async () => { sandbox.server.faults.metricsUnavailable = false; },
+  };
+  const server = http.createServer((req, res) => {
+    const action = req.method === 'POST' ? actions[req.url ?? ''] : undefined;
+    if (!action) {
+      res.writeHead(404).end();
+      return;
+    }
+    action().then(() => res.writeHead(204).end(), (e) => res.writeHead(500).end(String(e)));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return {
+    env: { PMC_SANDBOX_CONTROL: url, PMC_SANDBOX_NO_NODE_PROXY_KUBECONFIG: noNodeProxy },
+    stop: () => new Promise((resolve) => server.close(resolve)),
+  };
 }

@@ -16,6 +16,13 @@ const WORKING_COMMANDS = [
   'podMemoryChaos.pauseStressChaos',
   'podMemoryChaos.resumeStressChaos',
   'podMemoryChaos.deleteAllExperiments',
+  'podMemoryChaos.stressMemory',
+  'podMemoryChaos.sortPods',
+  'podMemoryChaos.filterPods',
+  'podMemoryChaos.filterNamespaces',
+  'podMemoryChaos.clearPodFilter',
+  'podMemoryChaos.retryContext',
+  'podMemoryChaos.explain',
 ];
 
 suite('activation and contributions (in VS Code)', () => {
@@ -81,8 +88,8 @@ suite('activation and contributions (in VS Code)', () => {
   test('settings come with their package.json defaults', () => {
     const c = vscode.workspace.getConfiguration('podMemoryChaos');
     assert.deepEqual(
-      ['refreshIntervalSeconds', 'sampleRateHz', 'stress.defaultSize', 'stress.defaultWorkers', 'stress.defaultDuration'].map((k) => c.get(k)),
-      [10, 4, '256MB', 1, '60s'],
+      ['refreshIntervalSeconds', 'thresholds.warningPercent', 'thresholds.criticalPercent', 'sampleRateHz', 'stress.defaultSize', 'stress.defaultWorkers', 'stress.defaultDuration'].map((k) => c.get(k)),
+      [10, 70, 90, 4, '256MB', 1, '60s'],
     );
   });
 });

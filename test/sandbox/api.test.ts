@@ -23,7 +23,7 @@ let node: HostProcessNode;
 let dir: string;
 let url: string;
 
-type Auth = 'cert' | 'viewer' | 'none';
+type Auth = 'cert' | 'viewer' | 'noNodeProxy' | 'none';
 
 function request(method: string, p: string, options: { body?: unknown; contentType?: string; accept?: string; auth?: Auth } = {}): Promise<Reply> {
   const auth = options.auth ?? 'cert';
@@ -35,6 +35,7 @@ function request(method: string, p: string, options: { body?: unknown; contentTy
       ...(auth === 'cert' ? { cert: pki.clientCert, key: pki.clientKey } : {}),
       headers: {
         ...(auth === 'viewer' ? { Authorization: `Bearer ${pki.viewerToken}` } : {}),
+        ...(auth === 'noNodeProxy' ? { Authorization: `Bearer ${pki.noNodeProxyToken}` } : {}),
         ...(body !== undefined ? { 'Content-Type': options.contentType ?? 'application/json', 'Content-Length': String(Buffer.byteLength(body)) } : {}),
         ...(options.accept ? { Accept: options.accept } : {}),
       },
@@ -628,6 +629,38 @@ suite('sandbox API server (wire protocol)', () => {
       const missing = await request('GET', '/apis/metrics.k8s.io/v1beta1/namespaces/demo/pods/nope');
       assert.equal(missing.status, 404);
       assert.equal(missing.json.message, 'podmetrics.metrics.k8s.io "demo/nope" not found');
+    });
+
+    test('the reader without nodes/proxy: 403 with the RBAC wording on the Summary, everything else readable', async () => {
+      const r = await request('GET', '/api/v1/nodes/sandbox-node/proxy/stats/summary', { auth: 'noNodeProxy' });
+      assert.equal(r.status, 403);
+      assert.equal(r.json.message, 'nodes "sandbox-node" is forbidden: User "sandbox-no-node-proxy" cannot get resource "nodes/proxy" in API group "" at the cluster scope');
+      assert.equal((await request('GET', '/apis/metrics.k8s.io/v1beta1/namespaces/demo/pods', { auth: 'noNodeProxy' })).status, 200);
+      assert.equal((await request('GET', '/api/v1/namespaces/demo/pods', { auth: 'noNodeProxy' })).status, 200);
+    });
+
+    test('faults.metricsUnavailable: metrics.k8s.io answers 503 as an unavailable APIService, until switched off', async () => {
+      server.faults.metricsUnavailable = true;
+      try {
+        const r = await request('GET', '/apis/metrics.k8s.io/v1beta1/namespaces/demo/pods');
+        assert.equal(r.status, 503);
+        assert.equal(r.json.message, 'the server is currently unable to handle the request');
+      } finally {
+        server.faults.metricsUnavailable = false;
+      }
+      assert.equal((await request('GET', '/apis/metrics.k8s.io/v1beta1/namespaces/demo/pods')).status, 200);
+    });
+
+    test('pause() drops every connection and refuses new ones; resume() serves again on the same URL', async () => {
+      await server.pause();
+      try {
+        // A pooled keep-alive socket sees the drop as a reset; a new connection is refused.
+        await assert.rejects(request('GET', '/api/v1/namespaces'), (e: NodeJS.ErrnoException) => ['ECONNREFUSED', 'ECONNRESET'].includes(e.code ?? ''));
+        await assert.rejects(request('GET', '/api/v1/namespaces'), (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED');
+      } finally {
+        await server.resume();
+      }
+      assert.equal((await request('GET', '/api/v1/namespaces')).status, 200);
     });
 
     test('pods/log with tailLines; a multi-container pod needs ?container', async () => {

@@ -21,6 +21,8 @@ export interface Sandbox {
   chaos: ChaosMeshController;
   /** The run's CA, certificates and tokens (the viewer token gets 403 on every write). */
   pki: SandboxPki;
+  /** The API server, for tests that take it away (pause/resume) or switch on faults. */
+  server: ApiServer;
   stop(): Promise<void>;
 }
 
@@ -93,7 +95,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     let stopping: Promise<void> | undefined;
     return {
-      url, kubeconfigPath, store, kubelet, chaos, pki,
+      url, kubeconfigPath, store, kubelet, chaos, pki, server,
       stop: () => (stopping ??= stopAll()),
     };
   } catch (e) {

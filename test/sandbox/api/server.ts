@@ -37,7 +37,19 @@ export interface ApiServerOptions {
   log?: (line: string) => void;
 }
 
-interface User { name: string; groups: string[]; canWrite: boolean }
+interface User {
+  name: string;
+  groups: string[];
+  canWrite: boolean;
+  /** Resources this identity may not even read (`nodes/proxy` for the no-node-proxy reader). */
+  denied?: readonly string[];
+}
+
+/** Faults a test can switch on in a running sandbox (the integration harness's control endpoint). */
+export interface ApiFaults {
+  /** metrics.k8s.io answers 503, as kube-apiserver does when metrics-server's APIService is unavailable. */
+  metricsUnavailable: boolean;
+}
 
 interface Ctx {
   req: IncomingMessage;
@@ -80,6 +92,7 @@ export class ApiServer {
   private readonly sockets = new Set<Socket>();
   private readonly log: (line: string) => void;
   url = '';
+  readonly faults: ApiFaults = { metricsUnavailable: false };
 
   constructor(private readonly options: ApiServerOptions) {
     this.log = options.log ?? (() => {});
@@ -119,6 +132,26 @@ export class ApiServer {
     return this.url;
   }
 
+  /** Stops listening (every connection dropped), as an API server that went away; `resume()` listens again on the same port. */
+  async pause(): Promise<void> {
+    for (const ws of this.wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const s of this.sockets) s.destroy();
+    });
+  }
+
+  async resume(): Promise<void> {
+    const port = Number(new URL(this.url).port);
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
   async stop(): Promise<void> {
     for (const c of [...this.cleanups]) c();
     for (const ws of this.wss.clients) ws.terminate();
@@ -146,6 +179,7 @@ export class ApiServer {
     if (m) {
       if (m[1] === pki.adminToken) return { name: pki.adminUser, groups: ['system:masters', 'system:authenticated'], canWrite: true };
       if (m[1] === pki.viewerToken) return { name: pki.viewerUser, groups: ['system:authenticated'], canWrite: false };
+      if (m[1] === pki.noNodeProxyToken) return { name: pki.noNodeProxyUser, groups: ['system:authenticated'], canWrite: false, denied: ['nodes/proxy'] };
     }
     return undefined;
   }
@@ -274,6 +308,7 @@ export class ApiServer {
 
   private authorize(ctx: Ctx, def: { group: string; resource: string }, namespace: string | undefined, name?: string, verbOverride?: string): void {
     const verb = verbOverride ?? VERB_OF[ctx.method];
+    if (ctx.user.denied?.includes(def.resource)) throw forbidden(ctx.user, verb ?? 'get', def, namespace, name);
     if (verb && !ctx.user.canWrite) throw forbidden(ctx.user, verb, def, namespace, name);
   }
 
@@ -651,6 +686,7 @@ export class ApiServer {
   }
 
   private async metrics(ctx: Ctx, seg: string[]): Promise<void> {
+    if (this.faults.metricsUnavailable) throw new ApiError(503, 'ServiceUnavailable', 'the server is currently unable to handle the request');
     if (ctx.method !== 'GET') throw methodNotAllowed();
     const { res, query } = ctx;
     let namespace: string | undefined;

@@ -21,10 +21,14 @@ export interface SandboxPki {
   /** Bearer token of a read-only identity: reads succeed, every write answers 403 Forbidden. */
   viewerToken: string;
   viewerUser: string;
+  /** Bearer token of a reader without `get nodes/proxy` (no kubelet Summary API), as locked-down clusters grant. */
+  noNodeProxyToken: string;
+  noNodeProxyUser: string;
 }
 
 export const ADMIN_USER = 'sandbox-admin';
 export const VIEWER_USER = 'sandbox-viewer';
+export const NO_NODE_PROXY_USER = 'sandbox-no-node-proxy';
 
 function openssl(args: string[], cwd: string): void {
   try {
@@ -65,6 +69,8 @@ export function generatePki(dir: string): SandboxPki {
     adminToken: randomBytes(24).toString('hex'),
     viewerUser: VIEWER_USER,
     viewerToken: randomBytes(24).toString('hex'),
+    noNodeProxyUser: NO_NODE_PROXY_USER,
+    noNodeProxyToken: randomBytes(24).toString('hex'),
   };
   fs.writeFileSync(path.join(dir, 'tokens.csv'), `${pki.adminToken},${ADMIN_USER},admin,"system:masters"\n${pki.viewerToken},${VIEWER_USER},viewer,"system:authenticated"\n`, { mode: 0o600 });
   return pki;

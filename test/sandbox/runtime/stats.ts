@@ -3,7 +3,7 @@
 // inactive-file key is `inactive_file` on v2 and `total_inactive_file` on v1.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { CGROUP_V1_FILES, CGROUP_V1_REQUIRED_FILES, CGROUP_V2_FILES, CGROUP_V2_REQUIRED_FILES, CgroupFileError, readCgroupMemory } from '../../../src/core/cgroup';
+import { CGROUP_V1_FILES, CGROUP_V1_LIMIT_FILE, CGROUP_V1_REQUIRED_FILES, CGROUP_V2_FILES, CGROUP_V2_LIMIT_FILE, CGROUP_V2_REQUIRED_FILES, CgroupFileError, readCgroupMemory } from '../../../src/core/cgroup';
 import type { CgroupVersion } from './cgroup';
 
 export interface MemoryFigures {
@@ -41,10 +41,11 @@ async function readOr(file: string, fallback: string): Promise<string> {
  * extension can never disagree on a working set. Returns undefined when the cgroup is gone.
  */
 export async function readCgroupFigures(dir: string, version: CgroupVersion, options: { oomKills?: boolean } = {}): Promise<MemoryFigures | undefined> {
-  // The Summary API and PodMetrics need only usage, limit and memory.stat: reading the three
-  // required files keeps a 2,000-pod scrape short. `oomKills` adds the OOM counter file.
+  // The Summary API and PodMetrics need only usage, limit and memory.stat: reading the two
+  // required files and the limit keeps a 2,000-pod scrape short. `oomKills` adds the OOM counter file.
   const required = version === 2 ? CGROUP_V2_REQUIRED_FILES : CGROUP_V1_REQUIRED_FILES;
-  const names: readonly string[] = options.oomKills ? (version === 2 ? CGROUP_V2_FILES : CGROUP_V1_FILES) : required;
+  const limitFile = version === 2 ? CGROUP_V2_LIMIT_FILE : CGROUP_V1_LIMIT_FILE;
+  const names: readonly string[] = options.oomKills ? (version === 2 ? CGROUP_V2_FILES : CGROUP_V1_FILES) : [...required, limitFile];
   const files: Record<string, string | undefined> = {};
   await Promise.all(
     names.map(async (name) => {
@@ -70,7 +71,7 @@ export async function readCgroupFigures(dir: string, version: CgroupVersion, opt
     rssBytes: Number(m.rssBytes),
     pageFaults: Number(m.stat.get('pgfault') ?? 0n),
     majorPageFaults: Number(m.stat.get('pgmajfault') ?? 0n),
-    limitBytes: m.limitBytes === null ? undefined : Number(m.limitBytes),
+    limitBytes: m.limitBytes === null || m.limitBytes === undefined ? undefined : Number(m.limitBytes),
     oomKill: m.oomKills ?? 0,
   };
 }

@@ -148,6 +148,17 @@ suite('readCgroupMemory rules', () => {
     ['v1 a number is the limit', v1({ 'memory.limit_in_bytes': '209715200' }), 209715200n],
   ];
   for (const [name, files, expected] of LIMITS) test(name, () => assert.equal(readCgroupMemory(files).limitBytes, expected));
+  // The v2 root cgroup (the node's own figures) has no memory.max: the limit is unknown, not "none".
+  test('v2 without memory.max (the root cgroup): the limit is unknown (undefined), the rest is read', () => {
+    const m = readCgroupMemory(v2({ 'memory.max': undefined }));
+    assert.equal(m.limitBytes, undefined);
+    assert.equal(m.usageBytes, 1000n);
+  });
+  test('v1 without memory.limit_in_bytes: the limit is unknown (undefined), the rest is read', () => {
+    const m = readCgroupMemory(v1({ 'memory.limit_in_bytes': undefined }));
+    assert.equal(m.limitBytes, undefined);
+    assert.equal(m.workingSetBytes, 700n); // usage 1000 − total_inactive_file 300
+  });
 
   const WORKING_SETS: readonly (readonly [string, Record<string, string>, bigint])[] = [
     ['v2 usage 1000 minus inactive_file 300 is 700', v2({}), 700n],
@@ -227,10 +238,8 @@ suite('readCgroupMemory rules', () => {
 
   const ERRORS: readonly (readonly [string, Record<string, string>, string, 'missing' | 'malformed', RegExp])[] = [
     ['no memory.current nor memory.usage_in_bytes: not a memory cgroup', { 'memory.stat': 'anon 1\n' }, 'memory.current', 'missing', /Neither memory.current/],
-    ['v2 without memory.max', v2({ 'memory.max': undefined }), 'memory.max', 'missing', /memory.max is missing/],
     ['v2 without memory.stat', v2({ 'memory.stat': undefined }), 'memory.stat', 'missing', /memory.stat is missing/],
     ['v2 with an empty memory.current', v2({ 'memory.current': '' }), 'memory.current', 'missing', /memory.current is missing or empty/],
-    ['v1 without memory.limit_in_bytes', v1({ 'memory.limit_in_bytes': undefined }), 'memory.limit_in_bytes', 'missing', /memory.limit_in_bytes is missing/],
     ['v2 memory.current holding an error message', v2({ 'memory.current': 'cat: /sys/fs/cgroup/memory.current: Permission denied\n' }), 'memory.current', 'malformed', /expected one whole number/],
     ['v2 memory.max as a negative number', v2({ 'memory.max': '-1\n' }), 'memory.max', 'malformed', /expected one whole number/],
     ['v2 memory.stat line without a value', v2({ 'memory.stat': 'anon 1\nfile\n' }), 'memory.stat', 'malformed', /line 2 is not "key value"/],
@@ -342,6 +351,6 @@ suite('readCgroupMemory on this process\'s own live cgroup', () => {
     const inactive = m.stat.get(version === 1 ? 'total_inactive_file' : 'inactive_file');
     assert.ok(inactive !== undefined);
     assert.equal(m.workingSetBytes, m.usageBytes < inactive ? 0n : m.usageBytes - inactive);
-    assert.ok(m.limitBytes === null || m.limitBytes > 0n);
+    assert.ok(m.limitBytes === null || m.limitBytes === undefined || m.limitBytes > 0n, "no limit, an unknown one (root cgroup) or a positive one");
   });
 });

@@ -251,6 +251,27 @@ suite('formatBytes', () => {
   for (const [bytes, expected, why] of FORMATTED) {
     test(`${bytes} bytes shows as ${expected}: ${why}`, () => assert.equal(formatBytes(bytes), expected));
   }
+  const EXACT: readonly (readonly [bigint, string])[] = [
+    [1n, '1 byte'],
+    [1023n, '1023 bytes'],
+    [268435456n, '268435456 bytes (256Mi)'],
+    [13107200n, '13107200 bytes (12.5Mi)'],
+    [-2048n, '-2048 bytes (-2Ki)'],
+  ];
+  for (const [bytes, expected] of EXACT) {
+    test(`exact: ${bytes} shows as "${expected}"`, () => assert.equal(formatBytes(bytes, { exact: true }), expected));
+  }
+});
+
+suite('quantityToBytes with the bare numbers a ResourceList may hold', () => {
+  const NUMBERS: readonly (readonly [number, bigint])[] = [
+    [1073741824, 1073741824n],
+    [0, 0n],
+    [1.5, 2n], // Value() rounds up, as for the string "1.5"
+    [524288000, 524288000n],
+  ];
+  for (const [n, expected] of NUMBERS) test(`${n} (a YAML number) is ${expected} bytes`, () => assert.equal(quantityToBytes(n), expected));
+  test('NaN is refused with a QuantityError', () => assert.throws(() => quantityToBytes(Number.NaN), /not a finite number/));
 });
 
 suite('bytesToQuantity (canonical BinarySI, as apimachinery writes it)', () => {

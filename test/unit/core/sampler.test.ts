@@ -530,7 +530,7 @@ suite('sample counters: deltas and resets', () => {
     assert.equal(
       step.reset?.message,
       "The container's cgroup was replaced (the container restarted): oom_kill went from 1 to 0; memory.events max went from 43 to 0; " +
-        'the peak went from 200 MiB to 0 MiB; the total memory stall time (PSI) went down; the page-fault count went from 84293 to 0. ' +
+        'the peak went from 200Mi to 0B; the total memory stall time (PSI) went down; the page-fault count went from 84293 to 0. ' +
         'Its counters start again from 0; what happened between the last sample of the old container and its end is not known.',
     );
     assert.equal(step.oomKillDelta, 0);

@@ -66,7 +66,7 @@ suite('validateStressChaos: upstream examples', () => {
     const [d] = validateStressChaos(readFileSync(path.join(UPSTREAM_STRESSCHAOS_FIXTURES, 'website__blog__2021-07-01-how-to-efficiently-stress-test-pod-memory__block2__mem-stress.yaml'), 'utf8'));
     assert.equal(
       d.message,
-      '`size` is the TOTAL for all 4 workers, not per worker (the CRD text is out of date): each memStress worker maps 13107200 bytes (12.5 MiB), 52428800 bytes (50 MiB) in all.',
+      '`size` is the TOTAL for all 4 workers, not per worker (the CRD text is out of date): each memStress worker maps 13107200 bytes (12.5Mi), 52428800 bytes (50Mi) in all.',
     );
   });
 });
@@ -241,7 +241,7 @@ suite('validateStressChaos: accepted, but not what it looks like (warnings asser
     const [d] = validateStressChaos(edit(12, 14, '      workers: 4', '      size: 256MB'));
     assert.equal(
       d.message,
-      '`size` is the TOTAL for all 4 workers, not per worker (the CRD text is out of date): each memStress worker maps 64000000 bytes (61 MiB), 256000000 bytes (244.1 MiB) in all.',
+      '`size` is the TOTAL for all 4 workers, not per worker (the CRD text is out of date): each memStress worker maps 64000000 bytes (61Mi), 256000000 bytes (244Mi) in all.',
     );
   });
 
