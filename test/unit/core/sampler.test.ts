@@ -144,6 +144,7 @@ suite('sampler script: real /bin/sh against the real kernel files', () => {
           sleep: 'none',
           intervalMs: 250,
           cgroupDir: version === 'v1' ? path.join(layout.cgroupRoot, 'memory') : layout.cgroupRoot,
+          processListEverySamples: 0,
           notes: [],
         });
         assert.equal(sampled?.kind, 'sample');
@@ -319,7 +320,7 @@ suite('sampler script: options', () => {
 
   test('the default reads /sys/fs/cgroup and /proc at 250 ms', () => {
     const script = samplerScript();
-    assert.match(script, /^root='\/sys\/fs\/cgroup'; proc='\/proc'; ival=25; limit=0; reader=builtin\n/);
+    assert.match(script, /^root='\/sys\/fs\/cgroup'; proc='\/proc'; ival=25; limit=0; reader=builtin; pe=0\n/);
   });
 
   test("a root with a single quote is quoted for sh, and the script uses only POSIX features", () => {
