@@ -65,11 +65,10 @@ async function startSandboxCluster() {
     console.log('[start] no sandbox cluster in this checkout (test/sandbox/cluster.ts); the extension reads your own kubeconfig');
     return undefined;
   }
-  const { require: tsxRequire } = await import('tsx/cjs/api');
-  const { startSandbox } = tsxRequire(clusterModule, import.meta.url);
   console.log('[start] starting the sandbox cluster…');
   try {
-    const sandbox = await startSandbox({ kubeconfigPath: sandboxKubeconfig, log: (line) => process.stderr.write(`[sandbox] ${line}\n`) });
+    const { startSandboxCluster: start } = await import('../test/harness/testCluster.mjs');
+    const sandbox = await start({ kubeconfigPath: sandboxKubeconfig, log: (line) => process.stderr.write(`[sandbox] ${line}\n`) });
     console.log(`[start] sandbox ready: ${sandbox.url} (kubeconfig ${path.relative(root, sandbox.kubeconfigPath)})`);
     return sandbox;
   } catch (e) {

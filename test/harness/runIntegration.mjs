@@ -5,6 +5,7 @@
 // extensionTestsPath = out/test/integration/index.js), and waits for the workbench's exit code.
 // The in-host runner writes its counts to a file; this script copies {passed, failed} to
 // $PMC_RESULTS_FILE for scripts/test-all.mjs and exits non-zero when anything failed.
+// The suites get a cluster (test/harness/testCluster.mjs): the sandbox, or PMC_TEST_KUBECONFIG's.
 // Env: PMC_INTEGRATION_GREP=<text> runs only matching tests; PMC_KEEP_PROFILE=1 keeps the profile.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import { format } from 'node:util';
 import {
   ensureCodeServer, launchChromium, makeProfile, repoRoot, startCodeServer, VSCODE_VERSION, withCleanup, workbenchUrl,
 } from './codeServer.mjs';
+import { startTestCluster } from './testCluster.mjs';
 
 const RUN_LIMIT_MS = 5 * 60_000;
 /** Workbench chatter that is expected offline (no gallery at open-vsx.org) or routine. */
@@ -42,7 +44,12 @@ async function main() {
     const profile = makeProfile(base);
     const home = path.join(base, 'home'); // no ~/.kube/config: the suites decide which kubeconfig exists
     fs.mkdirSync(home, { recursive: true });
-    const env = { HOME: home, PMC_INTEGRATION_RESULTS: hostResults, PMC_EXPECTED_VSCODE_VERSION: VSCODE_VERSION, KUBECONFIG: undefined };
+    // The cluster the suites test against: the sandbox, or PMC_TEST_KUBECONFIG's (testCluster.mjs).
+    const cluster = await startTestCluster(onCleanup, 'integration');
+    const env = {
+      HOME: home, PMC_INTEGRATION_RESULTS: hostResults, PMC_EXPECTED_VSCODE_VERSION: VSCODE_VERSION, KUBECONFIG: undefined,
+      PMC_TEST_KUBECONFIG: cluster.kubeconfigPath, PMC_TEST_CLUSTER: cluster.kind,
+    };
 
     const server = await startCodeServer({ profile, logFile: path.join(artifacts, 'logs', 'integration-code-server.log'), env });
     onCleanup(() => server.stop());
