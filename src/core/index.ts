@@ -12,3 +12,5 @@ export * from './timeSeries';
 export * from './stressChaos';
 export * from './stressChaosSchema';
 export * from './validateStressChaos';
+export * from './oomKillOrder';
+export * from './stressOutcome';
