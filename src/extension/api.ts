@@ -15,4 +15,11 @@ export interface PodMemoryChaosApi {
   kubeconfigState(): KubeconfigLoad['state'] | 'loading';
   /** The Pods view's top-level rows as the view renders them. */
   podsRoots(): Promise<TreeRowSnapshot[]>;
+  /**
+   * "Running, but the stressor is gone" for an experiment whose results panel is open (the status
+   * CodeLens shows it); null when the stress is there or no panel samples it.
+   */
+  stressorGone(namespace: string, name: string): string | null;
+  /** Open results panels: what each shows (for tests). */
+  resultsPanels(): { readonly title: string; readonly subjectKind: 'experiment' | 'pod' }[];
 }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { PodMemoryChaosApi, TreeRowSnapshot } from './api';
 import { registerCommands } from './commands';
 import { affects, readConfig } from './config';
+import { registerResults } from './results/register';
 import { PODS_VIEW_ID, PodsTreeProvider } from './tree/podsTree';
 
 export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
@@ -28,6 +29,10 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
   };
 
   registerCommands(context, pods, log);
+  const results = registerResults(context, {
+    kubeConfig: () => (pods.state?.state === 'loaded' ? pods.state.kubeConfig : undefined),
+    currentContext: () => (pods.state?.state === 'loaded' ? pods.state.currentContext : undefined),
+  }, log);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affects(e, 'kubeconfig')) void reload();
@@ -40,6 +45,8 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
   return {
     apiVersion: 1,
     kubeconfigState: () => pods.state?.state ?? 'loading',
+    stressorGone: (namespace: string, name: string) => results.stressorGone(namespace, name),
+    resultsPanels: () => results.open.map((p) => ({ title: p.panel.title, subjectKind: p.subject.kind })),
     async podsRoots(): Promise<TreeRowSnapshot[]> {
       await firstLoad;
       return pods.getChildren().map((node) => {

@@ -119,10 +119,15 @@ suite('results panel host (src/cluster exec sampler and MemoryResults) against t
       const last = reads.slice(-4);
       return last.length === 4 && Math.max(...last) - Math.min(...last) < 256 * 1024 ? last[3] : undefined;
     }, 60_000, 300);
-    await chaos.create(stress('fifty', UNPROBED, { workers: 1, size: '50MiB' }));
+    // Created paused, as after "Stress memory…" with the panel open first: Chaos Mesh selects the
+    // container (the panel starts sampling it) and injects only on resume, so the working set
+    // before the stress is measured.
+    const created = stress('fifty', UNPROBED, { workers: 1, size: '50MiB' });
+    await chaos.create({ ...created, metadata: { ...created.metadata, annotations: { 'experiment.chaos-mesh.org/pause': 'true' } } });
     const key = `${NS}/${UNPROBED}/${C}`;
     try {
-      await until('samples of the stressed container', () => (collector.points(key).length > 0 ? true : undefined), 30_000);
+      await until('4 s of samples before the stress', () => (collector.points(key).length >= 16 ? true : undefined), 30_000);
+      await chaos.setPaused(NS, 'fifty', false);
       // memStress holds its 50 MiB: the samples settle above the baseline
       const rise = await until('the working set to settle above +45 MiB', () => {
         const last = collector.points(key).slice(-8).map((p) => p.ws);
