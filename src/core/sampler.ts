@@ -56,6 +56,9 @@ export interface SamplerScriptOptions {
 }
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 250;
+/** After the OOM kill counter moved, processes are listed at every sample for this many samples. */
+export const PROCESS_LIST_HOT_SAMPLES = 20;
+
 /** The panel lists processes about once a second: the OOM kill order changes slowly. */
 export const DEFAULT_PROCESS_LIST_EVERY_MS = 1000;
 
@@ -205,7 +208,7 @@ export function samplerScript(options: SamplerScriptOptions = {}): string {
     'elif sleep 0.01 >/dev/null 2>&1; then sl=fractional',
     'else sl=integer; ival=$(( (ival + 99) / 100 * 100 )); fi',
     `echo "${M_START} ${SAMPLER_PROTOCOL_VERSION} cgroup=$ver reader=$reader cat=$hascat sleep=$sl interval_cs=$ival procs_every=$pe dir=$dir"`,
-    'seq=0; next=$now; okprev=',
+    'seq=0; next=$now; okprev=; hot=0',
     'while :; do',
     '  tick',
     `  echo "${M_BEGIN} $seq $up"`,
@@ -216,10 +219,14 @@ export function samplerScript(options: SamplerScriptOptions = {}): string {
     '  done',
     `  echo "${M_END} $seq"`,
     // The process list: every `pe` samples, and at once when the OOM kill counter moved, so the
-    // list before and the list after bracket the kill.
+    // list before and the list after bracket the kill; then at every sample for the next
+    // PROCESS_LIST_HOT_SAMPLES (a stress tool restarts killed workers at once, and a worker born
+    // and killed between two 1 s lists could not be named).
     '  if [ "$pe" -gt 0 ]; then',
     '    oomk',
-    '    if [ $((seq % pe)) = 0 ] || [ "$ok" != "$okprev" ]; then procs; fi',
+    `    if [ "$ok" != "$okprev" ] && [ -n "$okprev" ]; then hot=${PROCESS_LIST_HOT_SAMPLES}; fi`,
+    '    if [ $((seq % pe)) = 0 ] || [ "$ok" != "$okprev" ] || [ "$hot" -gt 0 ]; then procs; fi',
+    '    [ "$hot" -gt 0 ] && hot=$((hot - 1))',
     '    okprev=$ok',
     '  fi',
     '  seq=$((seq + 1))',

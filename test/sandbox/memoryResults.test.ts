@@ -12,6 +12,7 @@ import { ExecSampler, type ExecSamplerEvent } from '../../src/cluster/execSample
 import { MemoryResults } from '../../src/cluster/memoryResults';
 import { openSession, type ClusterSession } from '../../src/cluster/session';
 import type { SampleBatch, TimelineEntry } from '../../src/webview/protocol';
+import { writeKubeconfig } from './api/kubeconfig';
 import { startSandbox, type Sandbox } from './cluster';
 import { isRunning, until } from './testing';
 
@@ -195,6 +196,32 @@ suite('results panel host (src/cluster exec sampler and MemoryResults) against t
     } finally {
       await chaos.delete(NS, 'health', { timeoutMs: 30_000 });
       results.stop();
+    }
+  });
+
+  test('without pods/exec (the read-only identity): the panel falls back to the kubelet Summary API and says why', async () => {
+    const file = path.join(dir, 'viewer-kubeconfig');
+    writeKubeconfig(file, { url: sandbox.url, pki: sandbox.pki, token: sandbox.pki.viewerToken, user: sandbox.pki.viewerUser });
+    const kc = new KubeConfig();
+    kc.loadFromFile(file);
+    const viewer = openSession(kc, 'sandbox');
+    const collector = new Collector();
+    const results = new MemoryResults(viewer, { kind: 'pod', namespace: NS, pod: UNPROBED, container: C }, { intervalMs: 250 }, collector.listener);
+    results.start();
+    try {
+      const key = `${NS}/${UNPROBED}/${C}`;
+      await until('a point from the Summary API', () => (collector.points(key).length > 0 ? true : undefined), 30_000);
+      const status = results.statusView();
+      assert.equal(status.source, 'summary-api');
+      const notice = status.notices.find((n) => n.includes('Summary API'));
+      assert.ok(notice, JSON.stringify(status.notices));
+      assert.match(notice, /forbidden/i);
+      // the point is the container's working set, as the test reads it from the cgroup (within 20 MiB: taken at another moment)
+      const [point] = collector.points(key);
+      assert.ok(Math.abs(point!.ws - workingSetNow(UNPROBED)) < 20 * MiB, `${point!.ws} vs ${workingSetNow(UNPROBED)}`);
+    } finally {
+      results.stop();
+      viewer.dispose();
     }
   });
 });
