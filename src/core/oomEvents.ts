@@ -763,38 +763,45 @@ class TimelineMerge {
     return evictions;
   }
 
+  /** An `OOMKilled` termination, with the cgroup kills and kernel log lines around it. */
+  private oomKilledEvent(term: TerminationRecord): DisruptionEvent {
+    const t = term.terminated;
+    const target = term.target;
+    const cg = this.takeKills(target, term.time);
+    const npd = this.takeNodeEvent('OOMKilling', target, term.time);
+    const victim = npd ? parseKernelOomKill(npd.event.message ?? '') : null;
+    const counter = cgroupCounterText(cg);
+    return {
+      id: `container-oom-killed:${term.key}`,
+      kind: 'container-oom-killed',
+      time: term.time,
+      target,
+      sources: sortedSources(['container-status', ...(cg.length ? (['cgroup'] as const) : []), ...(npd ? (['event'] as const) : [])]),
+      severity: 'error',
+      title: `${target.container ?? 'Container'} OOMKilled`,
+      explanation:
+        `${capitalize(who(target))} reached its memory limit and the kernel OOM killer ended it: the runtime reported OOMKilled ` +
+        `(exit code ${t.exitCode})${counter ? `; ${counter}` : ''}.` +
+        (victim ? ` The kernel log names the victim: ${victimText(victim)}.` : '') +
+        ' On cgroup v2 Kubernetes kills all processes of the container together (memory.oom.group), so the application and ' +
+        `the stress died at once; ${term.current ? 'the container is not running now' : `the kubelet restarted it${term.restartCount !== undefined ? ` (restart #${term.restartCount})` : ''}`}, ` +
+        'and its new cgroup starts counting from 0.',
+      details: {
+        ...terminationDetails(term),
+        ...cgroupDetails(cg),
+        ...(victim ? { victim } : {}),
+        ...(npd ? { eventReasons: ['OOMKilling'] } : {}),
+      },
+    };
+  }
+
   private terminationEvents(evictions: EvictionGroup[]): void {
     // 1. Container terminations, each with what explains it.
     for (const term of this.terminations) {
       const t = term.terminated;
       const target = term.target;
       if (t.reason === 'OOMKilled') {
-        const cg = this.takeKills(target, term.time);
-        const npd = this.takeNodeEvent('OOMKilling', target, term.time);
-        const victim = npd ? parseKernelOomKill(npd.event.message ?? '') : null;
-        const counter = cgroupCounterText(cg);
-        this.out.push({
-          id: `container-oom-killed:${term.key}`,
-          kind: 'container-oom-killed',
-          time: term.time,
-          target,
-          sources: sortedSources(['container-status', ...(cg.length ? (['cgroup'] as const) : []), ...(npd ? (['event'] as const) : [])]),
-          severity: 'error',
-          title: `${target.container ?? 'Container'} OOMKilled`,
-          explanation:
-            `${capitalize(who(target))} reached its memory limit and the kernel OOM killer ended it: the runtime reported OOMKilled ` +
-            `(exit code ${t.exitCode})${counter ? `; ${counter}` : ''}.` +
-            (victim ? ` The kernel log names the victim: ${victimText(victim)}.` : '') +
-            ' On cgroup v2 Kubernetes kills all processes of the container together (memory.oom.group), so the application and ' +
-            `the stress died at once; ${term.current ? 'the container is not running now' : `the kubelet restarted it${term.restartCount !== undefined ? ` (restart #${term.restartCount})` : ''}`}, ` +
-            'and its new cgroup starts counting from 0.',
-          details: {
-            ...terminationDetails(term),
-            ...cgroupDetails(cg),
-            ...(victim ? { victim } : {}),
-            ...(npd ? { eventReasons: ['OOMKilling'] } : {}),
-          },
-        });
+        this.out.push(this.oomKilledEvent(term));
         continue;
       }
       // A Killing for this container shortly before it ended: the kubelet caused it.

@@ -49,6 +49,8 @@ export class MemoryChart {
   private markers: TimelineEntry[] = [];
   private overlay: OverlayRun | null = null;
   private pending = false;
+  /** The user zoomed or panned: new samples must not reset the x range. */
+  private zoomed = false;
   /** Series hidden by the user (legend clicks), by label; kept across rebuilds and reloads. */
   readonly hidden = new Set<string>();
   /** Time (ms) of the last drawn frame, for tests and the benchmark. */
@@ -149,8 +151,10 @@ export class MemoryChart {
       this.plot?.destroy();
       this.plot = new uPlot(this.options(containers), data, this.host);
       this.plotKeys = keys;
+      this.zoomed = false;
+      this.attachWheel(this.plot);
     } else {
-      this.plot.setData(data, true);
+      this.plot.setData(data, !this.zoomed);
     }
     this.lastDrawMs = performance.now() - started;
     // Read by the panel benchmark (and handy in the webview's devtools).
@@ -191,6 +195,9 @@ export class MemoryChart {
       legend: { live: true },
       hooks: {
         draw: [(u) => this.paintOverlays(u)],
+        // A drag-selection zooms (uPlot); double-click resets (uPlot) and follows live samples again.
+        setSelect: [(u) => void (u.select.width > 0 && (this.zoomed = true))],
+        ready: [(u) => u.over.addEventListener('dblclick', () => void (this.zoomed = false))],
         setSeries: [
           (u, index) => {
             if (index === null) return;
@@ -204,6 +211,29 @@ export class MemoryChart {
         ],
       },
     };
+  }
+
+  /** Mouse wheel: zoom the time axis around the cursor; with Shift, pan it. */
+  private attachWheel(u: uPlot): void {
+    u.over.addEventListener(
+      'wheel',
+      (e: WheelEvent) => {
+        e.preventDefault();
+        const { min, max } = u.scales.x;
+        if (min === undefined || max === undefined || min === null || max === null) return;
+        const span = max - min;
+        if (e.shiftKey) {
+          const shift = (span * Math.sign(e.deltaY || e.deltaX)) / 10;
+          u.setScale('x', { min: min + shift, max: max + shift });
+        } else {
+          const at = u.posToVal(e.offsetX, 'x');
+          const factor = e.deltaY < 0 ? 0.8 : 1.25;
+          u.setScale('x', { min: at - (at - min) * factor, max: at + (max - at) * factor });
+        }
+        this.zoomed = true;
+      },
+      { passive: false },
+    );
   }
 
   /** The y scale always shows 0 and the limit, so the distance to the limit is never hidden. */
