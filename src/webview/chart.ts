@@ -34,6 +34,14 @@ export function formatBytes(bytes: number): string {
   return mib >= 1024 ? `${(mib / 1024).toFixed(2)} GiB` : `${mib.toFixed(1)} MiB`;
 }
 
+const MIB = 1024 * 1024;
+const BYTE_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1024, 2048, 5120, 10240, 20480, 51200].map((m) => m * MIB);
+
+function formatAxisBytes(bytes: number): string {
+  const mib = bytes / MIB;
+  return mib >= 1024 ? `${+(mib / 1024).toFixed(1)} GiB` : `${Math.round(mib)} MiB`;
+}
+
 interface ContainerData {
   info: ContainerInfo;
   times: number[];
@@ -188,7 +196,8 @@ export class MemoryChart {
       series,
       axes: [
         { ...axis },
-        { ...axis, size: 70, values: (_u, vals) => vals.map((v) => formatBytes(v)) },
+        // ticks at whole MiB steps (1, 2, 5 × 10^n MiB), labels without decimals
+        { ...axis, size: 80, incrs: BYTE_INCREMENTS, values: (_u, vals) => vals.map((v) => formatAxisBytes(v)) },
       ],
       scales: { y: { range: (_u, min, max) => this.yRange(min, max) } },
       cursor: { drag: { x: true, y: false, setScale: true } },
@@ -279,7 +288,10 @@ export class MemoryChart {
       ctx.stroke();
       ctx.setLineDash([]);
       ctx.font = `${11 * dpr}px ${cssVar('--vscode-font-family', 'sans-serif')}`;
-      ctx.fillText(label, left + 4 * dpr, yy - 3 * dpr);
+      // uPlot leaves the context aligned for its own axis labels: set ours.
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'bottom';
+      ctx.fillText(label, left + 4 * dpr, yy - 2 * dpr);
     };
     for (const d of this.data.values()) {
       if (d.info.limitBytes !== null) hline(d.info.limitBytes, cssVar('--vscode-charts-red', '#c33'), [], `limit ${formatBytes(d.info.limitBytes)}`);

@@ -57,18 +57,17 @@ function renderProcesses(): void {
     } else {
       const table = el('table');
       const head = el('tr');
-      for (const h of ['', 'pid', 'process', 'oom_score', 'oom_score_adj', 'from', 'RSS']) head.append(el('th', h));
+      for (const h of ['', 'process (pid)', 'oom_score', 'oom_score_adj', 'RSS', 'oom_score_adj from']) head.append(el('th', h));
       table.append(head);
       for (const r of view.rows) {
         const tr = el('tr', undefined, r.next ? 'next' : undefined);
         tr.append(
           el('td', r.next ? 'next ▶' : ''),
-          el('td', String(r.pid)),
-          el('td', r.name),
+          el('td', `${r.name} (${r.pid})`),
           el('td', r.oomScore === null ? '—' : String(r.oomScore)),
           el('td', r.oomScoreAdj === null ? '—' : String(r.oomScoreAdj)),
-          el('td', r.adjOrigin),
           el('td', r.rssBytes === null ? '—' : formatBytes(r.rssBytes)),
+          el('td', r.adjOrigin, 'origin'),
         );
         table.append(tr);
       }

@@ -72,6 +72,10 @@ suite('Results panel, as a person uses it (Chromium)', function () {
     assert.match(legend, /working set/);
     // a few seconds more of curve after the kill, then the picture for the README
     await page.waitForTimeout(4000);
+    // the side bar closed (View: Toggle Primary Side Bar), so the panel has the window's width
+    await page.keyboard.press('Control+B');
+    await page.locator('.sidebar').waitFor({ state: 'hidden' });
+    await page.waitForTimeout(500);
     await page.mouse.move(5, 5);
     const file = await screenshot('results-panel-oom');
     fs.copyFileSync(file, path.join(workbench().repoRoot, 'media', 'results-panel.png'));
