@@ -122,7 +122,30 @@ export function validateStressChaos(text: string): StressChaosDiagnostic[] {
     v.run();
     out.push(...v.diagnostics);
   });
-  return out;
+  return clampToText(out, text);
+}
+
+/**
+ * Keeps every range inside the text. The YAML parser reports some errors (an unclosed flow
+ * sequence at the end of the text) one position past the last character; an editor would draw
+ * them nowhere or throw.
+ */
+function clampToText(diagnostics: StressChaosDiagnostic[], text: string): StressChaosDiagnostic[] {
+  const lengths = text.split(/\r\n|\r|\n/).map((l) => l.length);
+  const last = lengths.length - 1;
+  const clamp = (line: number, column: number): [number, number] => {
+    if (line > last) return [last, lengths[last]];
+    const l = Math.max(0, line);
+    return [l, Math.min(Math.max(0, column), lengths[l])];
+  };
+  for (const d of diagnostics) {
+    [d.line, d.column] = clamp(d.line, d.column);
+    if (d.endLine !== undefined) {
+      [d.endLine, d.endColumn] = clamp(d.endLine, d.endColumn ?? 0);
+      if (d.endLine < d.line || (d.endLine === d.line && (d.endColumn ?? 0) < d.column)) [d.endLine, d.endColumn] = [d.line, d.column];
+    }
+  }
+  return diagnostics;
 }
 
 class DocumentValidator {

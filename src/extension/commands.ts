@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { setKubeconfigPath } from './config';
+import { deleteAllExperiments } from './experiments';
 import type { PodsTreeProvider } from './tree/podsTree';
 
 export const EXTENSION_ID = 'pod-memory-chaos.pod-memory-chaos';
@@ -52,6 +53,8 @@ export function registerCommands(context: vscode.ExtensionContext, pods: PodsTre
   });
 
   register('podMemoryChaos.showLog', () => log.show(true));
+
+  register('podMemoryChaos.deleteAllExperiments', () => deleteAllExperiments(log));
 
   register('podMemoryChaos.newStressChaos', async () => {
     const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: '' });

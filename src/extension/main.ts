@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { PodMemoryChaosApi, TreeRowSnapshot } from './api';
 import { registerCommands } from './commands';
 import { affects, readConfig } from './config';
+import { RunningExperiments } from './experiments';
 import { registerResults } from './results/register';
 import { PODS_VIEW_ID, PodsTreeProvider } from './tree/podsTree';
 
@@ -27,6 +28,10 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
     watcher.watch(pods.watchedFiles());
     return load;
   };
+
+  // Stresses started from this window, shown in the status bar until their duration ends.
+  const running = new RunningExperiments(log);
+  context.subscriptions.push(running);
 
   registerCommands(context, pods, log);
   const results = registerResults(context, {

@@ -2,14 +2,22 @@
 // one code-server with the extension installed from the packaged VSIX, one Chromium page on the
 // workbench, shared by every e2e suite in order. Nothing is stubbed: the suites click, type and
 // read what a person would see. HOME is a fresh folder and $KUBECONFIG is unset, so the
-// extension starts with no kubeconfig, as on a machine that never talked to a cluster.
+// extension starts with no kubeconfig, as on a machine that never talked to a cluster. The test
+// cluster (the sandbox, or PMC_TEST_KUBECONFIG's: test/harness/testCluster.mjs) is started once
+// for all suites; a suite that needs it points the extension at `cluster.kubeconfigPath`.
 import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import * as h from '../harness/codeServer.mjs';
 import type { Profile } from '../harness/codeServer.mjs';
+import { startTestCluster } from '../harness/testCluster.mjs';
+import { findKubectls } from '../sandbox/api/kubectlBinaries';
+
+const execFileAsync = promisify(execFile);
 
 export interface Workbench {
   readonly page: Page;
@@ -17,6 +25,8 @@ export interface Workbench {
   /** A folder only this run uses (kubeconfigs the suites hand to the extension live here). */
   readonly scratch: string;
   readonly repoRoot: string;
+  /** The cluster under test: its kubeconfig (current context `sandbox` for the sandbox) and kind. */
+  readonly cluster: { readonly kubeconfigPath: string; readonly kind: 'sandbox' | 'external' };
   screenshot(name: string): Promise<string>;
 }
 
@@ -41,6 +51,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   const installed = h.installExtension(profile, vsix);
   process.stdout.write(`  [e2e] ${installed.split('\n').pop()}\n`);
 
+  const cluster = await startTestCluster((stop: () => Promise<void>) => stops.push(stop), 'e2e');
   const env = { HOME: home, KUBECONFIG: undefined };
   const server = await h.startCodeServer({ profile, logFile: path.join(h.repoRoot, 'artifacts', 'logs', 'e2e-code-server.log'), env });
   stops.push(() => server.stop());
@@ -48,7 +59,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   stops.push(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(15_000); // generous for a shared 2-core machine, short enough to fail fast
-  await page.goto(h.workbenchUrl(server, { folder: profile.workspaceDir }));
+  await page.goto(h.workbenchUrl(server, { folder: profile.workspaceDir }), { timeout: 120_000 }); // a loaded 2-core machine can take long
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   const shots = path.join(h.repoRoot, 'artifacts', 'screenshots');
   fs.mkdirSync(shots, { recursive: true });
@@ -58,6 +69,7 @@ export async function mochaGlobalSetup(): Promise<void> {
     profile,
     scratch,
     repoRoot: h.repoRoot,
+    cluster: { kubeconfigPath: cluster.kubeconfigPath, kind: cluster.kind },
     async screenshot(name) {
       const file = path.join(shots, `${name}.png`);
       await page.screenshot({ path: file });
@@ -94,4 +106,60 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     void mochaGlobalTeardown().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   });
+}
+
+/**
+ * A real kubectl against the cluster under test (the newest non-dispatcher one on this machine).
+ * Asynchronous on purpose: the sandbox serves from this very process, so a synchronous child
+ * would block the server it talks to.
+ */
+export async function kubectl(args: readonly string[]): Promise<string> {
+  const { cluster, scratch } = workbench();
+  const binaries = findKubectls().filter((k) => !k.dispatcher && k.exec === 'websocket');
+  const newest = binaries.sort((a, b) => b.minor - a.minor)[0];
+  assert.ok(newest, 'no kubectl 1.30+ found on this machine (scripts/install-kubectl.mjs installs one)');
+  const { stdout } = await execFileAsync(newest.path, args, {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath, KUBECACHEDIR: path.join(scratch, 'kubectl-cache') },
+  });
+  return stdout;
+}
+
+/**
+ * Points the extension at the cluster under test as a person would: the cluster's kubeconfig is
+ * copied to a file of the scratch folder, picked with "Select Kubeconfig File…" from the command
+ * palette, and the Pods view is opened until it lists the cluster's current context.
+ */
+export async function useTestCluster(): Promise<string> {
+  const { page, scratch, cluster } = workbench();
+  const file = path.join(scratch, 'test-cluster', 'config');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const text = fs.readFileSync(cluster.kubeconfigPath, 'utf8');
+  fs.writeFileSync(file, text);
+  const context = /^current-context:\s*"?([^"\n]+)"?\s*$/m.exec(text)?.[1] ?? 'sandbox';
+  await runCommand('Pod Memory Chaos: Select Kubeconfig File…');
+  const input = page.locator('.quick-input-widget input.input');
+  await page.waitForFunction(() => ((document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value ?? '').endsWith('/'));
+  await input.fill(file);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'config' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.activitybar a.action-label[aria-label="Pod Memory Chaos"]').click();
+  try {
+    await page.locator('.sidebar .monaco-list-row', { hasText: context }).first().waitFor({ timeout: 30_000 });
+  } catch (e) {
+    await workbench().screenshot('failed-use-test-cluster').catch(() => undefined);
+    throw e;
+  }
+  return context;
+}
+
+/** Runs a command from the command palette by its full title. */
+export async function runCommand(title: string): Promise<void> {
+  const { page } = workbench();
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input.input').waitFor();
+  await page.keyboard.type(title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
 }

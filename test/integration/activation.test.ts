@@ -10,6 +10,7 @@ const WORKING_COMMANDS = [
   'podMemoryChaos.showLog',
   'podMemoryChaos.openKubeconfig',
   'podMemoryChaos.newStressChaos',
+  'podMemoryChaos.deleteAllExperiments',
 ];
 
 suite('activation and contributions (in VS Code)', () => {
