@@ -512,15 +512,11 @@ export class MemoryResults {
       container: t.key,
       time: listing.wallTime ?? Date.now(),
       readable: listing.readable,
-      rows: ordered.map((p, i) => ({
-        pid: p.pid,
-        name: p.name,
-        oomScore: p.oomScore,
-        oomScoreAdj: p.oomScoreAdj,
-        adjOrigin: oomScoreAdjOrigin(p, { ...(t.qosAdj !== undefined ? { qosValue: t.qosAdj } : {}), ...(t.qosClass ? { qosClass: t.qosClass } : {}), ...(typeof stressAdj === 'number' ? { stressOomScoreAdj: stressAdj } : {}) }).text,
-        rssBytes: p.rssBytes,
-        next: i === 0,
-      })),
+      rows: ordered.map((p, i) => {
+        const origin = oomScoreAdjOrigin(p, { ...(t.qosAdj !== undefined ? { qosValue: t.qosAdj } : {}), ...(t.qosClass ? { qosClass: t.qosClass } : {}), ...(typeof stressAdj === 'number' ? { stressOomScoreAdj: stressAdj } : {}) });
+        const short = { qos: `QoS ${t.qosClass ?? ''}`.trim(), 'stress-spec': 'spec oomScoreAdj', 'chaos-daemon': 'chaos-daemon', other: '—' }[origin.origin];
+        return { pid: p.pid, name: p.name, oomScore: p.oomScore, oomScoreAdj: p.oomScoreAdj, adjOrigin: short, adjOriginDetail: origin.text, rssBytes: p.rssBytes, next: i === 0 };
+      }),
       nodeMemory: { ...listing.nodeMemory },
     };
   }

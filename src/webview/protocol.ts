@@ -53,7 +53,10 @@ export interface KillOrderRow {
   readonly name: string;
   readonly oomScore: number | null;
   readonly oomScoreAdj: number | null;
+  /** Where the oom_score_adj comes from, in a few words ("QoS Burstable", "chaos-daemon"). */
   readonly adjOrigin: string;
+  /** The same in a sentence (shown on hover). */
+  readonly adjOriginDetail: string;
   readonly rssBytes: number | null;
   /** The one the kernel would pick next. */
   readonly next: boolean;
