@@ -179,6 +179,22 @@ export class MemoryResults {
     for (const t of this.tracks.values()) this.detach(t);
   }
 
+  /**
+   * Samples of this subject kept from before (a window reload restarts the extension host): they
+   * go in front of the new ones, a gap between, so the curves continue where they were.
+   */
+  seed(batches: readonly SampleBatch[]): void {
+    for (const b of batches) {
+      const [namespace, pod, container] = b.container.split('/');
+      if (!namespace || !pod || !container || b.times.length === 0) continue;
+      const t = this.tracks.get(b.container) ?? this.newTrack({ namespace, pod, container });
+      b.times.forEach((time, i) => {
+        for (const c of CURVES) t.curves[c].append(time, b.values[c][i] ?? NaN);
+      });
+      for (const c of CURVES) t.curves[c].appendGap((b.times[b.times.length - 1] as number) + 1);
+    }
+  }
+
   // ----- state for the panel -----------------------------------------------------------------
 
   containers(): ContainerInfo[] {

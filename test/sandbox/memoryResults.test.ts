@@ -224,4 +224,24 @@ suite('results panel host (src/cluster exec sampler and MemoryResults) against t
       viewer.dispose();
     }
   });
+
+  test('after a window reload the stored samples come first, a gap, then the new container samples', async () => {
+    const key = `${NS}/${UNPROBED}/${C}`;
+    const t0 = Date.now() - 60_000;
+    const stored = { container: key, times: [t0, t0 + 250, t0 + 500], values: { workingSet: [1, 2, 3], usage: [4, 5, 6], rss: [7, 8, 9], cache: [10, 11, 12] } };
+    const collector = new Collector();
+    const results = new MemoryResults(session, { kind: 'pod', namespace: NS, pod: UNPROBED, container: C }, { intervalMs: 250 }, collector.listener);
+    results.seed([stored]);
+    results.start();
+    try {
+      await until('new samples', () => (collector.points(key).length >= 2 ? true : undefined), 30_000);
+      const [all] = results.allSamples();
+      assert.deepEqual(all!.times.slice(0, 3), stored.times);
+      assert.deepEqual(all!.values.workingSet.slice(0, 3), [1, 2, 3]);
+      assert.ok(Number.isNaN(all!.values.workingSet[3]), 'a gap after the stored samples');
+      assert.ok(all!.values.workingSet[4]! > 10 * MiB, 'then the container’s real working set');
+    } finally {
+      results.stop();
+    }
+  });
 });

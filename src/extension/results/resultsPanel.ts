@@ -15,6 +15,7 @@ import {
   type HostToWebview,
   type PanelState,
   type ResultsSubject,
+  type SampleBatch,
 } from '../../webview/protocol';
 import { readConfig } from '../config';
 import { exportResults } from './exports';
@@ -44,6 +45,8 @@ class ResultsPanel {
     private readonly runs: RunStore,
     private readonly log: vscode.LogOutputChannel,
     private readonly onDispose: () => void,
+    /** Samples kept from before a window reload (restored panels). */
+    private readonly history?: readonly SampleBatch[],
   ) {
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] };
     panel.webview.html = this.html();
@@ -79,7 +82,9 @@ class ResultsPanel {
         processes: (view) => this.post({ type: 'processes', view }),
         status: () => this.results && this.post({ type: 'status', status: this.results.statusView(), containers: this.results.containers() }),
       },
-    ).start();
+    );
+    if (this.history) this.results.seed(this.history);
+    this.results.start();
     this.saveTimer = setInterval(() => void this.saveRun(), 30_000);
   }
 
@@ -224,9 +229,9 @@ export class ResultsPanels implements vscode.Disposable {
     return null;
   }
 
-  adopt(subject: ResultsSubject, panel: vscode.WebviewPanel): ResultsPanel {
+  adopt(subject: ResultsSubject, panel: vscode.WebviewPanel, history?: readonly SampleBatch[]): ResultsPanel {
     const key = subjectKey(subject);
-    const p = new ResultsPanel(subject, panel, this.extensionUri, this.kubeConfig, this.runs, this.log, () => this.panels.delete(key));
+    const p = new ResultsPanel(subject, panel, this.extensionUri, this.kubeConfig, this.runs, this.log, () => this.panels.delete(key), history);
     this.panels.set(key, p);
     return p;
   }
@@ -238,7 +243,9 @@ export class ResultsPanels implements vscode.Disposable {
           panel.dispose();
           return;
         }
-        this.adopt(state.subject, panel);
+        // The extension host restarted with the window: continue the curves from the stored run.
+        const history = await this.runs.latest(subjectKey(state.subject)).catch(() => undefined);
+        this.adopt(state.subject, panel, history);
       },
     };
   }

@@ -29,6 +29,17 @@ export class RunStore {
     await this.prune();
   }
 
+  /**
+   * The newest stored run of `subject`, to continue after a window reload; this window then keeps
+   * writing to that same run.
+   */
+  async latest(subject: string): Promise<readonly SampleBatch[] | undefined> {
+    const run = (await this.list()).find((r) => r.subject === subject);
+    if (run === undefined) return undefined;
+    this.current.set(subject, run.id);
+    return run.samples;
+  }
+
   async list(): Promise<StoredRun[]> {
     let entries: [string, vscode.FileType][];
     try {
