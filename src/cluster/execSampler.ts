@@ -94,8 +94,7 @@ export class ExecSampler {
   /** Closes the stream; the loop in the container ends at its next write. */
   stop(): void {
     this.stopping = true;
-    this.socket?.close();
-    if (this.socket === undefined) return;
+    this.socket?.close(); // not open yet: start() closes it as soon as it is
   }
 
   get running(): boolean {
@@ -118,7 +117,7 @@ export class ExecSampler {
           this.onEvent({ kind: 'problem', message: o.message });
           break;
         case 'fatal':
-          this.end(o.reason === 'no-memory-cgroup' ? 'fatal' : 'fatal', o.message);
+          this.end('fatal', o.message);
           break;
       }
     }
