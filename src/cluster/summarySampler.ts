@@ -74,7 +74,6 @@ export class SummarySampler {
   private async fromSummary(): Promise<FallbackPoint | undefined> {
     if (this.node === undefined) throw new Error('the pod has no node yet');
     const summary = await this.session.getJson<SummaryJson>(`/api/v1/nodes/${encodeURIComponent(this.node)}/proxy/stats/summary`, {
-      signal: this.session.closed,
       action: `reading the kubelet Summary API of node ${this.node}`,
     });
     const pod = summary.pods?.find((p) => p.podRef?.name === this.ref.pod && p.podRef.namespace === this.ref.namespace);
@@ -93,7 +92,7 @@ export class SummarySampler {
     const { namespace, pod, container } = this.ref;
     const metrics = await this.session.getJson<PodMetricsJson>(
       `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}`,
-      { signal: this.session.closed, action: `reading metrics.k8s.io for pod ${pod}` },
+      { action: `reading metrics.k8s.io for pod ${pod}` },
     );
     const memory = metrics.containers?.find((c) => c.name === container)?.usage?.memory;
     if (memory === undefined) return undefined;
