@@ -97,7 +97,8 @@ async function oomLatency(session: ClusterSession, figures: Figure[]): Promise<v
       for (const e of upsert) if (e.marker === 'oom-kill' && !entries.some((x) => x.e.id === e.id)) entries.push({ at: Date.now(), e });
     },
     processes: (view) => {
-      appPid ??= view.rows.find((r) => r.name === 'node' || r.name.startsWith('hello'))?.pid;
+      // any process of the container leads to its cgroup
+      appPid ??= view.rows[0]?.pid;
     },
     status: () => undefined,
   }).start();
@@ -110,7 +111,7 @@ async function oomLatency(session: ClusterSession, figures: Figure[]): Promise<v
       metadata: { name: 'bench-oom', namespace: NS },
       spec: { mode: 'all', selector: { labelSelectors: { 'app.kubernetes.io/name': POD } }, stressors: { memory: { workers: 1, size: '3000MiB' } }, duration: '5m' },
     });
-    const pid = await waitFor('the app process in a process list', () => appPid, 30_000);
+    const pid = await waitFor('a process of the container in a process list', () => appPid, 30_000);
     const dir = cgroupDirOf(pid);
     // Each new burst (a kill after 15 s without one) is a new marker; measure the first kill of each.
     for (let round = 0; round < 3; round++) {
@@ -149,38 +150,35 @@ async function redraw(figures: Figure[]): Promise<void> {
       <h1 id="title"></h1><p id="source"></p><div id="notices"></div><p id="waiting"></p>
       <button id="export-csv"></button><button id="export-json"></button><button id="export-png"></button><button id="compare"></button>
       <div id="chart" style="width:900px"></div><ul id="summary"></ul><ul id="timeline"></ul><div id="killorder"></div></body></html>`);
-    await page.evaluate(() => {
-      (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({ postMessage() {}, getState() {}, setState() {} });
-    });
+    // Scripts run in the page as source text: tsx would wrap functions passed to evaluate() with
+    // helpers (__name) that do not exist there.
+    await page.evaluate('window.acquireVsCodeApi = () => ({ postMessage() {}, getState() {}, setState() {} })');
     await page.addScriptTag({ content: bundle });
     const n = 4 * 3600;
-    await page.evaluate((n) => {
+    await page.evaluate(`(() => {
+      const n = ${n};
       const t0 = Date.now() - n * 250;
       const times = Array.from({ length: n }, (_, i) => t0 + i * 250);
-      const curve = (base: number) => times.map((_, i) => base + ((i * 7919) % 50) * 1048576);
-      const batch = (container: string) => ({ container, times, values: { workingSet: curve(3e8), usage: curve(3.5e8), rss: curve(2.5e8), cache: curve(1e8) } });
+      const curve = (base) => times.map((_, i) => base + ((i * 7919) % 50) * 1048576);
+      const batch = (container) => ({ container, times, values: { workingSet: curve(3e8), usage: curve(3.5e8), rss: curve(2.5e8), cache: curve(1e8) } });
       const containers = ['a', 'b'].map((k) => ({ key: k, label: k, requestBytes: 2e8, limitBytes: 5.2e8 }));
       window.postMessage({
         type: 'init', sampleRateHz: 4, title: 'bench', subject: { kind: 'pod', context: 'c', namespace: 'n', pod: 'p' }, containers,
         samples: [batch('a'), batch('b')], timeline: [], processes: [],
-        status: { notices: [], windows: [{ start: t0 + 600_000, end: null, state: 'running' }], expectedPlateau: { a: 4e8 }, summary: { lines: [] }, source: 'exec' }, overlay: null,
+        status: { notices: [], windows: [{ start: t0 + 600000, end: null, state: 'running' }], expectedPlateau: { a: 4e8 }, summary: { lines: [] }, source: 'exec' }, overlay: null,
       }, '*');
-    }, n);
-    await page.waitForFunction(() => document.getElementById('chart')?.dataset.drawMs !== undefined);
+    })()`);
+    await page.waitForFunction('document.getElementById("chart").dataset.drawMs !== undefined');
     // Each new sample redraws the whole hour (uPlot setData): time 40 such redraws.
     const draws: number[] = [];
     for (let i = 0; i < 40; i++) {
-      const ms = await page.evaluate(
-        (i) =>
-          new Promise<number>((resolve) => {
-            const chart = document.getElementById('chart')!;
-            const before = chart.dataset.drawMs;
-            window.postMessage({ type: 'samples', batches: [{ container: 'a', times: [Date.now() + i * 250], values: { workingSet: [3e8], usage: [3.5e8], rss: [2.5e8], cache: [1e8] } }] }, '*');
-            const check = () => (chart.dataset.drawMs !== before || i > 0 ? resolve(Number(chart.dataset.drawMs)) : requestAnimationFrame(check));
-            requestAnimationFrame(() => requestAnimationFrame(check));
-          }),
-        i,
-      );
+      const ms = (await page.evaluate(`new Promise((resolve) => {
+        const chart = document.getElementById('chart');
+        delete chart.dataset.drawMs;
+        window.postMessage({ type: 'samples', batches: [{ container: 'a', times: [Date.now() + ${i} * 250], values: { workingSet: [3e8], usage: [3.5e8], rss: [2.5e8], cache: [1e8] } }] }, '*');
+        const check = () => (chart.dataset.drawMs !== undefined ? resolve(Number(chart.dataset.drawMs)) : requestAnimationFrame(check));
+        requestAnimationFrame(check);
+      })`)) as number;
       draws.push(ms);
     }
     draws.sort((a, b) => a - b);

@@ -73,8 +73,8 @@ interface Track {
   source: 'exec' | 'summary-api' | 'metrics-api' | 'none';
   notice: string | null;
   listings: ProcessListing[];
-  /** A kill waiting for the process list taken right after it (to name the victim). */
-  pendingKill: { kill: CgroupOomKill; seq: number; timer: NodeJS.Timeout } | null;
+  /** The last kill, until the process list taken right after it names the victim. */
+  pendingKill: { kill: CgroupOomKill; seq: number } | null;
   oomKillTimes: number[];
   victims: string[];
   restartedAt: number | null;
@@ -415,7 +415,7 @@ export class MemoryResults {
     t.fallback = null;
     clearTimeout(t.retry);
     t.retry = undefined;
-    if (t.pendingKill) clearTimeout(t.pendingKill.timer);
+    t.pendingKill = null;
   }
 
   private attach(t: Track): void {
@@ -485,15 +485,10 @@ export class MemoryResults {
     const kill = cgroupOomKillFromStep(target, step, time);
     if (kill === null) return;
     t.oomKillTimes.push(time);
-    // The sampler lists the processes in the same round; wait briefly for that list to name the victim.
-    if (t.pendingKill) this.commitKill(t, t.pendingKill.kill);
-    const timer = setTimeout(() => {
-      if (t.pendingKill?.kill === kill) {
-        t.pendingKill = null;
-        this.commitKill(t, kill);
-      }
-    }, 1500);
-    t.pendingKill = { kill, seq: sample.seq, timer };
+    // The marker goes out at once; the process list the sampler takes in the same round names the
+    // victim a moment later (the same kill again, with its victim: the timeline replaces it).
+    this.commitKill(kill);
+    t.pendingKill = { kill, seq: sample.seq };
   }
 
   private onListing(t: Track, listing: ProcessListing): void {
@@ -506,17 +501,17 @@ export class MemoryResults {
     t.listings = [...t.listings.slice(-1), listing];
     const pending = t.pendingKill;
     if (pending && listing.seq === pending.seq) {
-      clearTimeout(pending.timer);
       t.pendingKill = null;
-      const gone = previous ? vanishedProcesses(previous, listing) : [];
-      const v = gone[0];
-      this.commitKill(t, v ? { ...pending.kill, victim: { pid: v.pid, process: v.name, oomScoreAdj: v.oomScoreAdj, anonRssKiB: v.rssBytes === null ? null : v.rssBytes / 1024, scope: 'memcg' } } : pending.kill);
+      const v = previous ? vanishedProcesses(previous, listing)[0] : undefined;
+      if (v) {
+        t.victims.push(`${v.name} (pid ${v.pid})`);
+        this.commitKill({ ...pending.kill, victim: { pid: v.pid, process: v.name, oomScoreAdj: v.oomScoreAdj, anonRssKiB: v.rssBytes === null ? null : v.rssBytes / 1024, scope: 'memcg' } });
+      }
     }
     this.listener.processes(this.processView(t, listing));
   }
 
-  private commitKill(t: Track, kill: CgroupOomKill): void {
-    if (kill.victim) t.victims.push(`${kill.victim.process} (pid ${kill.victim.pid})`);
+  private commitKill(kill: CgroupOomKill): void {
     this.timelineModel.addCgroupOomKill(kill);
     this.flushTimeline();
   }

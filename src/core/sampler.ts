@@ -372,7 +372,8 @@ function fatalMessage(reason: SamplerFatalReason, details: string): string {
  * Wall times: pass the local receive time of each chunk to `push`. The first sample completed in a
  * chunk with a receive time anchors the monotonic clock to the wall clock (`wall = anchor +
  * monotonic`), so every later sample keeps the container's exact spacing instead of the network's
- * jitter. A new sampler run (a new first line) re-anchors.
+ * jitter; a sample that arrives sooner after it was taken lowers the anchor (no sample is ever
+ * dated after its arrival). A new sampler run (a new first line) re-anchors.
  */
 export class SamplerOutputParser {
   private readonly decoder = new TextDecoder('utf-8');
@@ -637,7 +638,14 @@ export class SamplerOutputParser {
       return this.blockError(b, file, `Sample ${b.seq}: ${base}${note}`);
     }
     const monotonicMs = b.monotonicMs;
-    if (this.anchorMs === null && this.pendingReceivedAt !== undefined) this.anchorMs = this.pendingReceivedAt - monotonicMs;
+    if (this.pendingReceivedAt !== undefined) {
+      // A sample cannot have been taken after it arrived: a sample that arrives sooner after it was
+      // taken than the anchoring one did lowers the anchor (the first one often waits for the exec
+      // stream to open). Later arrivals never raise it, so network jitter does not move samples,
+      // and wall times stay in order (each is at most its own receive time, after the previous one).
+      const candidate = this.pendingReceivedAt - monotonicMs;
+      if (this.anchorMs === null || candidate < this.anchorMs) this.anchorMs = candidate;
+    }
     const sample: Sample = {
       seq: b.seq,
       monotonicMs,

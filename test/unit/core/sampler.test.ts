@@ -460,6 +460,19 @@ suite('sampler output parser', () => {
     assert.deepEqual(wall, [1_700_000_000_000, 1_700_000_000_250]);
   });
 
+  test('a first sample that arrived late does not date the later ones after their own arrival', () => {
+    const parser = new SamplerOutputParser();
+    // sample 0 taken at uptime 100.00 but delivered 500 ms later (the exec stream was opening)
+    const first = parser.push(block(0, '100.00', v2), 1_700_000_000_500);
+    // sample 1, taken 250 ms after it, arrives 10 ms after sample 0: it cannot have been taken
+    // after its arrival, so the anchor moves down to it
+    const second = parser.push(block(1, '100.25', v2), 1_700_000_000_510);
+    // sample 2 arrives late (jitter): it keeps the container's spacing from the new anchor
+    const third = parser.push(block(2, '100.50', v2), 1_700_000_000_900);
+    const wall = [...first, ...second, ...third].map((o) => (o.kind === 'sample' ? o.sample.wallTime : undefined));
+    assert.deepEqual(wall, [1_700_000_000_500, 1_700_000_000_510, 1_700_000_000_760]);
+  });
+
   test('without receive times there is no wall time', () => {
     const [out] = collect(new SamplerOutputParser(), [block(0, '1.00', v2)]);
     assert.ok(out?.kind === 'sample' && !('wallTime' in out.sample));
