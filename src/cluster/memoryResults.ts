@@ -524,7 +524,12 @@ export class MemoryResults {
       time: listing.wallTime ?? Date.now(),
       readable: listing.readable,
       rows: ordered.map((p, i) => {
-        const origin = oomScoreAdjOrigin(p, { ...(t.qosAdj !== undefined ? { qosValue: t.qosAdj } : {}), ...(t.qosClass ? { qosClass: t.qosClass } : {}), ...(typeof stressAdj === 'number' ? { stressOomScoreAdj: stressAdj } : {}) });
+        const origin = oomScoreAdjOrigin(p, {
+          ...(t.qosAdj !== undefined ? { qosValue: t.qosAdj } : {}),
+          ...(t.qosClass ? { qosClass: t.qosClass } : {}),
+          ...(typeof stressAdj === 'number' ? { stressOomScoreAdj: stressAdj } : {}),
+          stressed: this.isInjected(),
+        });
         const short = { qos: `QoS ${t.qosClass ?? ''}`.trim(), 'stress-spec': 'spec oomScoreAdj', 'chaos-daemon': 'chaos-daemon', other: '—' }[origin.origin];
         return { pid: p.pid, name: p.name, oomScore: p.oomScore, oomScoreAdj: p.oomScoreAdj, adjOrigin: short, adjOriginDetail: origin.text, rssBytes: p.rssBytes, next: i === 0 };
       }),

@@ -38,6 +38,11 @@ export interface OomScoreAdjContext {
   readonly qosClass?: string;
   /** The StressChaos' `stressors.memory.oomScoreAdj` (0 or absent: chaos-daemon's own is kept). */
   readonly stressOomScoreAdj?: number;
+  /**
+   * A memory stress runs in the container. Its helper processes (shells, sleeps) do not carry a
+   * stressor's name, but they carry the stressor's oom_score_adj, which differs from the QoS value.
+   */
+  readonly stressed?: boolean;
 }
 
 /**
@@ -48,7 +53,7 @@ export interface OomScoreAdjContext {
  */
 export function oomScoreAdjOrigin(process: ContainerProcessInfo, context: OomScoreAdjContext): { origin: OomScoreAdjOrigin; text: string } {
   const adj = process.oomScoreAdj;
-  const stressor = isStressorProcess(process.name);
+  const stressor = isStressorProcess(process.name) || (context.stressed === true && adj !== null && adj !== context.qosValue);
   const spec = context.stressOomScoreAdj ?? 0;
   if (stressor && spec !== 0 && adj === spec) {
     return { origin: 'stress-spec', text: `the StressChaos' oomScoreAdj (${spec})` };

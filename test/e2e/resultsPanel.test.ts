@@ -57,8 +57,8 @@ suite('Results panel, as a person uses it (Chromium)', function () {
     assert.match(text, /the container itself survived/);
     const legend = await panel.locator('.u-legend').innerText();
     assert.match(legend, /working set/);
-    // a few seconds more of curve after the kill, then the picture for the README
-    await page.waitForTimeout(4000);
+    // some more curve after the kill, then the picture for the README
+    await page.waitForTimeout(15_000);
     // the side bar closed (View: Toggle Primary Side Bar), so the panel has the window's width
     await page.keyboard.press('Control+B');
     await page.locator('.sidebar').waitFor({ state: 'hidden' });

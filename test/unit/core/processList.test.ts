@@ -155,5 +155,8 @@ suite('where oom_score_adj comes from', () => {
     assert.equal(oomScoreAdjOrigin(proc('memStress', -1000), { qosValue: 988, stressOomScoreAdj: -1000 }).origin, 'stress-spec');
     assert.equal(oomScoreAdjOrigin(proc('memStress', 1000), { qosValue: 988, stressOomScoreAdj: 0 }).origin, 'chaos-daemon');
     assert.equal(oomScoreAdjOrigin(proc('sh', 12), { qosValue: 988 }).origin, 'other');
+    // a stressor's helper shell: not named like a stressor, but with chaos-daemon's 1000 under a stress
+    assert.equal(oomScoreAdjOrigin(proc('sh', 1000), { qosValue: 988, stressed: true }).origin, 'chaos-daemon');
+    assert.equal(oomScoreAdjOrigin(proc('sh', 988), { qosValue: 988, stressed: true }).origin, 'qos');
   });
 });
