@@ -57,7 +57,7 @@ function renderProcesses(): void {
     } else {
       const table = el('table');
       const head = el('tr');
-      for (const h of ['', 'process (pid)', 'oom_score', 'oom_score_adj', 'RSS', 'set by']) head.append(el('th', h));
+      for (const h of ['', 'process (pid)', 'oom_score', 'adj', 'RSS', 'adj set by']) head.append(el('th', h));
       table.append(head);
       for (const r of view.rows) {
         const tr = el('tr', undefined, r.next ? 'next' : undefined);
