@@ -20,7 +20,7 @@ import {
   outcomeSummary,
   quantityToBytes,
   stressorGone,
-  vanishedProcesses,
+  oomVictim,
   type CgroupOomKill,
   type DisruptionEvent,
   type KubeEvent,
@@ -502,7 +502,7 @@ export class MemoryResults {
     const pending = t.pendingKill;
     if (pending && listing.seq === pending.seq) {
       t.pendingKill = null;
-      const v = previous ? vanishedProcesses(previous, listing)[0] : undefined;
+      const v = previous ? oomVictim(previous, listing) : null;
       if (v) {
         t.victims.push(`${v.name} (pid ${v.pid})`);
         this.commitKill({ ...pending.kill, victim: { pid: v.pid, process: v.name, oomScoreAdj: v.oomScoreAdj, anonRssKiB: v.rssBytes === null ? null : v.rssBytes / 1024, scope: 'memcg' } });

@@ -17,12 +17,26 @@ export function killOrder(processes: readonly ContainerProcessInfo[]): Container
 
 /**
  * Processes of `before` that are not in `after` (by pid), most likely victim first (highest
- * `oom_score` before the kill). Empty when either list could not be read.
+ * `oom_score` before the kill). Empty when either list could not be read. Processes also end on
+ * their own (a stressor's `sleep`), so a vanished process is not necessarily the victim: see
+ * `oomVictim`.
  */
 export function vanishedProcesses(before: ProcessListing, after: ProcessListing): ContainerProcessInfo[] {
   if (!before.readable || !after.readable) return [];
   const still = new Set(after.processes.map((p) => p.pid));
   return killOrder(before.processes.filter((p) => !still.has(p.pid)));
+}
+
+/**
+ * The victim of an OOM kill seen between two lists: the process that was the kernel's next pick in
+ * the list before (highest `oom_score`) and is gone from the list after. When that process is still
+ * there, the victim started after the first list and is not in it: null (no guess from the other
+ * processes that ended meanwhile).
+ */
+export function oomVictim(before: ProcessListing, after: ProcessListing): ContainerProcessInfo | null {
+  const next = killOrder(before.processes)[0];
+  if (next === undefined || next.oomScore === null) return null;
+  return vanishedProcesses(before, after).find((p) => p.pid === next.pid || p.oomScore === next.oomScore) ?? null;
 }
 
 /** Names of the processes a Chaos Mesh memory or CPU stress runs in the target container. */

@@ -2,37 +2,8 @@
 // webview, saved here). Files are written where the user picks, through workspace.fs.
 import * as vscode from 'vscode';
 import type { MemoryResults } from '../../cluster/memoryResults';
-import { CURVES, type ResultsSubject } from '../../webview/protocol';
-
-/** One row per sample and container: ISO time, container, then the curves in bytes (empty for a gap). */
-export function samplesCsv(results: MemoryResults): string {
-  const rows = [['time', 'epoch_ms', 'container', ...CURVES.map((c) => `${c}_bytes`)].join(',')];
-  for (const b of results.allSamples()) {
-    b.times.forEach((t, i) => {
-      const values = CURVES.map((c) => {
-        const v = b.values[c][i] as number;
-        return Number.isFinite(v) ? String(v) : '';
-      });
-      rows.push([new Date(t).toISOString(), String(t), b.container, ...values].join(','));
-    });
-  }
-  return rows.join('\n') + '\n';
-}
-
-export function resultsJson(subject: ResultsSubject, results: MemoryResults): string {
-  return JSON.stringify(
-    {
-      subject,
-      exportedAt: new Date().toISOString(),
-      containers: results.containers(),
-      samples: results.allSamples(),
-      events: results.timelineEvents(),
-      status: results.statusView(),
-    },
-    (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
-    2,
-  );
-}
+import type { ResultsSubject } from '../../webview/protocol';
+import { resultsJson, samplesCsv } from './formats';
 
 export async function exportResults(format: 'csv' | 'json' | 'png', subject: ResultsSubject, results: MemoryResults, dataUrl: string | undefined, log: vscode.LogOutputChannel): Promise<void> {
   const base = subject.kind === 'experiment' ? subject.name : subject.pod;

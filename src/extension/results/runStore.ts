@@ -3,6 +3,7 @@
 // dropped first. Only samples are stored (no kubeconfig, no credentials).
 import * as vscode from 'vscode';
 import type { OverlayRun, SampleBatch } from '../../webview/protocol';
+import { toOverlay } from './formats';
 
 export const MAX_RUNS = 20;
 
@@ -78,14 +79,4 @@ export class RunStore {
     const runs = await this.list();
     for (const r of runs.slice(MAX_RUNS)) await vscode.workspace.fs.delete(vscode.Uri.joinPath(this.folder, `${r.id}.json`));
   }
-}
-
-export function toOverlay(run: { title: string; savedAt: number; samples: readonly SampleBatch[] }): OverlayRun {
-  const first = run.samples.find((b) => b.times.length > 0);
-  const start = first?.times[0] ?? 0;
-  return {
-    label: `${run.title} (${new Date(run.savedAt).toLocaleString()})`,
-    offsets: (first?.times ?? []).map((t) => t - start),
-    workingSet: [...(first?.values.workingSet ?? [])],
-  };
 }

@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { killOrder, oomScoreAdjOrigin, vanishedProcesses } from '../../../src/core/oomKillOrder';
+import { killOrder, oomScoreAdjOrigin, oomVictim, vanishedProcesses } from '../../../src/core/oomKillOrder';
 import { SamplerOutputParser, samplerScript, type ContainerProcessInfo, type ProcessListing, type SamplerOutput } from '../../../src/core/sampler';
 
 const V2_FILES = (oomKills: number): Record<string, string> => ({
@@ -145,6 +145,21 @@ suite('sampler script: process list and node meminfo (real /bin/sh, real /proc)'
     assert.deepEqual(lists.map((l) => l.seq), [0, ...Array.from({ length: 8 - k }, (_, i) => k + i)]);
     const [before, after] = lists as [ProcessListing, ProcessListing];
     assert.deepEqual(vanishedProcesses(before, after).map((x) => [x.pid, x.name]), [[victim, 'stress-ng-vm']]);
+    assert.equal(oomVictim(before, after)?.pid, victim, 'the kernel’s next pick in the list before is the one gone');
+  });
+});
+
+suite('the victim between two process lists', () => {
+  const p = (pid: number, name: string, oomScore: number): ContainerProcessInfo => ({ pid, name, oomScore, oomScoreAdj: 1000, rssBytes: 0 });
+  const list = (processes: ContainerProcessInfo[]): ProcessListing => ({ seq: 0, monotonicMs: 0, readable: true, processes, nodeMemory: {} });
+  test('the next pick that vanished is the victim', () => {
+    assert.equal(oomVictim(list([p(1, 'stress-ng-vm', 1500), p(2, 'sleep', 1001)]), list([p(2, 'sleep', 1001)]))?.name, 'stress-ng-vm');
+  });
+  test('a small process that ended on its own while the next pick lives is not called the victim', () => {
+    assert.equal(oomVictim(list([p(1, 'stress-ng-vm', 1500), p(2, 'sleep', 1001)]), list([p(1, 'stress-ng-vm', 1600), p(3, 'stress-ng-vm', 1700)])), null);
+  });
+  test('an unreadable list names nobody', () => {
+    assert.equal(oomVictim(list([p(1, 'a', 1500)]), { ...list([]), readable: false }), null);
   });
 });
 
