@@ -180,7 +180,10 @@ suite('results panel host (src/cluster exec sampler and MemoryResults) against t
     await chaos.create(stress('health', HEALTH, { workers: 1, size: '400MiB' }));
     const key = `${NS}/${HEALTH}/${C}`;
     try {
-      const restart = await until('a probe restart in the timeline', () => [...collector.timeline.values()].find((e) => e.id.startsWith('probe-restart:')), 90_000);
+      // first "the kubelet is killing the container" (the Killing event), then, once the pod status
+      // shows the ended container, "the kubelet restarted the container"
+      const restart = await until('a probe restart in the timeline', () =>
+        [...collector.timeline.values()].find((e) => e.id.startsWith('probe-restart:') && e.text.includes('the kubelet restarted the container')), 90_000);
       assert.equal(restart.title, 'Liveness probe restarted hello-kubernetes');
       assert.match(restart.text, /The liveness probe of container hello-kubernetes failed 3 times in a row and the kubelet restarted the container/);
       const newPid = await until('the new container', () => {
