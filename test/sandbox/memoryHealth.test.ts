@@ -82,7 +82,9 @@ suite('sandbox image hello-kubernetes-memory-health: a memory stress fails the l
     assert.match(unhealthy.body, /^unhealthy: working set [\d.]+Mi of limit 500\.0Mi \((8\d|9\d|100)\.\d%, threshold 80%\)/);
     await waitFor('the container restarted', () => status().restartCount > restartsBefore && !!status().state?.running, 60000);
     const lines = eventLines(store, store.get('pods', NS, POD)!);
-    assert.ok(lines.some((l) => l.startsWith('Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 503')), lines.join('\n'));
+    // The kubelet saw the probe fail: with the 503 above, or, on a loaded machine, by its 1 s timeout
+    // while the app faulted its evicted code back in (the same memory pressure).
+    assert.ok(lines.some((l) => l.startsWith('Unhealthy: Liveness probe failed: ')), lines.join('\n'));
     assert.ok(lines.includes(`Killing: Container ${C} failed liveness probe, will be restarted`), lines.join('\n'));
     // the kubelet's SIGTERM ends the app (no handler): exit 143, not an OOM
     assert.notEqual(status().lastState?.terminated?.reason, 'OOMKilled');
