@@ -26,7 +26,7 @@ let sandbox: Sandbox;
 let dir: string;
 let session: ClusterSession;
 
-function stress(name: string, app: string, memory: { workers: number; size: string }) {
+function stress(name: string, app: string, memory: { workers: number; size: string; options?: string[] }) {
   return {
     apiVersion: 'chaos-mesh.org/v1alpha1' as const,
     kind: 'StressChaos' as const,
@@ -153,7 +153,11 @@ suite('results panel host (src/cluster exec sampler and MemoryResults) against t
     const appPid = sandbox.kubelet.containerPid(NS, UNPROBED, C)!;
     const chaos = new ChaosMeshClient(session);
     results.start();
-    await chaos.create(stress('big', UNPROBED, { workers: 4, size: '3000MiB' }));
+    // memStress --time ramps each worker up over 10 s (300 MiB/s here), so a worker is seen in the
+    // process lists (every 250 ms after a kill) on its way to the limit, and the one that vanished
+    // at the kill can be named. Without a ramp a worker can be born and killed between two lists;
+    // the panel then names nobody rather than guess.
+    await chaos.create(stress('big', UNPROBED, { workers: 1, size: '3000MiB', options: ['--time', '10s'] }));
     const key = `${NS}/${UNPROBED}/${C}`;
     try {
       const kill = await until('an OOM kill with its victim named', () =>
@@ -162,8 +166,13 @@ suite('results panel host (src/cluster exec sampler and MemoryResults) against t
       assert.notEqual(victimPid, appPid, 'the app was not the victim');
       assert.ok(!isRunning(victimPid), 'the named victim is dead');
       assert.match(kill.text, /the container itself survived/);
+      // The kernel's own maximum usage (read by the test) reached the limit; the 4 Hz samples show
+      // the climb towards it (a worker grows and is killed between two samples, so they may miss the top).
+      const d = sandbox.kubelet.containerCgroupDir(NS, UNPROBED, C)!;
+      const maxFile = fs.existsSync(path.join(d, 'memory.peak')) ? 'memory.peak' : 'memory.max_usage_in_bytes';
+      assert.ok(Number(fs.readFileSync(path.join(d, maxFile), 'utf8')) >= 0.99 * 500 * MiB, `${maxFile} reaches the 500Mi limit`);
       const peak = Math.max(...collector.points(key).map((p) => p.ws));
-      assert.ok(peak >= 0.95 * 500 * MiB, `peak ${(peak / MiB).toFixed(1)} MiB reaches the 500Mi limit`);
+      assert.ok(peak >= 0.8 * 500 * MiB, `sampled peak ${(peak / MiB).toFixed(1)} MiB close to the 500Mi limit`);
       assert.equal(sandbox.kubelet.containerPid(NS, UNPROBED, C), appPid, 'the app is alive in the same container');
     } finally {
       await chaos.delete(NS, 'big', { timeoutMs: 30_000 });
