@@ -88,7 +88,14 @@ if (tests) {
   });
 }
 
+/** uPlot's stylesheet, next to the bundle: the panel loads it as a local resource (strict CSP, no CDN). */
+function copyWebviewAssets() {
+  fs.mkdirSync(path.join(__dirname, 'dist'), { recursive: true });
+  fs.copyFileSync(require.resolve('uplot/dist/uPlot.min.css'), path.join(__dirname, 'dist', 'uPlot.min.css'));
+}
+
 async function main() {
+  copyWebviewAssets();
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));

@@ -2,7 +2,8 @@
 // `npm run package`: a production build (vsce runs `vscode:prepublish`) packed into
 // pod-memory-chaos-<version>.vsix at the repository root with @vscode/vsce. Dependencies are
 // bundled into dist/extension.js, so node_modules stays out (--no-dependencies).
-// Prints the VSIX path and size; `--out <file>` writes elsewhere.
+// Prints the VSIX path and size; `--out <file>` writes elsewhere. README images stay relative
+// (--no-rewrite-relative-links): they are shipped in media/ and the repository has no public URL.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,7 @@ const outArg = process.argv.indexOf('--out');
 const out = path.resolve(root, outArg > 0 ? process.argv[outArg + 1] : `${pkg.name}-${pkg.version}.vsix`);
 
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-const run = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], {
+const run = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], {
   cwd: root,
   stdio: 'inherit',
 });

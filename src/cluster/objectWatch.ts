@@ -69,9 +69,12 @@ export class ObjectWatch<T extends WatchedObject> {
   /** Bumped by each (re)connect, so callbacks of an older watch are ignored. */
   private generation = 0;
 
+  /** Removed again on stop: a long-lived session outlives many watches (one per results panel). */
+  private readonly onSessionClosed = (): void => this.stop();
+
   constructor(private readonly options: ObjectWatchOptions<T>) {
     this.backoffMs = options.minBackoffMs ?? 1000;
-    options.session.closed.addEventListener('abort', () => this.stop(), { once: true });
+    options.session.closed.addEventListener('abort', this.onSessionClosed, { once: true });
   }
 
   get state(): WatchState {
@@ -90,6 +93,7 @@ export class ObjectWatch<T extends WatchedObject> {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.options.session.closed.removeEventListener('abort', this.onSessionClosed);
     this.generation++;
     this.request?.abort();
     clearTimeout(this.retryTimer);

@@ -18,3 +18,5 @@ export * from './validateStressChaos';
 export * from './yamlPaths';
 export * from './stressChaosHelp';
 export * from './targetHints';
+export * from './oomKillOrder';
+export * from './stressOutcome';

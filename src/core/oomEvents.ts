@@ -124,6 +124,11 @@ export interface CgroupOomKill {
   readonly after: number;
   readonly delta: number;
   readonly counterReset: boolean;
+  /**
+   * The process that vanished from the container's process list when the counter rose (the
+   * sampler lists processes before and right after); absent when the list could not be read.
+   */
+  readonly victim?: OomVictim;
 }
 
 export interface TimelineOptions {
@@ -345,6 +350,10 @@ export class DisruptionTimeline {
   private readonly events = new Map<string, EventRecord>();
   private readonly restartCounts = new Map<string, number>();
   private readonly pods = new Map<string, PodInfo>();
+  /** The last merge, until a record arrives. */
+  private merged: DisruptionEvent[] | null = null;
+  /** What `changes()` handed out: id → JSON. */
+  private delivered = new Map<string, string>();
 
   constructor(options: TimelineOptions = {}) {
     this.oomWindow = options.oomWindowMs ?? DEFAULT_OOM_WINDOW_MS;
@@ -354,6 +363,7 @@ export class DisruptionTimeline {
 
   /** Records a cgroup `oom_kill` step (see `cgroupOomKillFromStep`). */
   addCgroupOomKill(kill: CgroupOomKill): void {
+    this.merged = null;
     if (kill.delta <= 0) return;
     this.kills.set(`${containerKey(kill.target)}@${kill.time}#${kill.after}`, kill);
     if (kill.target.node !== undefined) this.podInfo(kill.target).node ??= kill.target.node;
@@ -365,6 +375,7 @@ export class DisruptionTimeline {
    * termination the API does not report.
    */
   observePod(pod: Pod, observedAt: number): void {
+    this.merged = null;
     const namespace = pod.metadata?.namespace;
     const name = pod.metadata?.name;
     if (name === undefined) return;
@@ -428,6 +439,7 @@ export class DisruptionTimeline {
 
   /** Records a core/v1 Event. A newer version of the same Event (higher count) replaces the old one. */
   addEvent(event: KubeEvent): void {
+    this.merged = null;
     const reason = event.reason ?? '';
     const time = eventTimeMs(event);
     if (time === undefined) return;
@@ -451,431 +463,46 @@ export class DisruptionTimeline {
     if (!isNode && node !== undefined && target.pod !== undefined) this.podInfo(target).node ??= node;
   }
 
+  /**
+   * What changed since the last call: events that are new or whose content changed (same id:
+   * replace), and ids of events that no longer exist (a record merged into another event). The
+   * panel sends only these. Nothing is merged again when no record arrived since the last call.
+   */
+  changes(): { upsert: DisruptionEvent[]; remove: string[] } {
+    const now = this.timeline();
+    const upsert: DisruptionEvent[] = [];
+    const next = new Map<string, string>();
+    for (const e of now) {
+      const json = JSON.stringify(e);
+      next.set(e.id, json);
+      if (this.delivered.get(e.id) !== json) upsert.push(e);
+    }
+    const remove = [...this.delivered.keys()].filter((id) => !next.has(id));
+    this.delivered = next;
+    return { upsert, remove };
+  }
+
   /** Every event so far, merged and explained, oldest first. */
   timeline(): DisruptionEvent[] {
-    const used = new Set<string>();
-    const out: DisruptionEvent[] = [];
-    const events = [...this.events.values()].sort((a, b) => a.time - b.time);
-    const kills = [...this.kills.entries()].sort((a, b) => a[1].time - b[1].time);
-    const terminations = [...this.terminations.values()].sort((a, b) => a.time - b.time);
-
-    const nodeOf = (t: DisruptionTarget): string | undefined => t.node ?? this.pods.get(podKey(t))?.node;
-    const near = (a: number, b: number, window: number): boolean => Math.abs(a - b) <= window;
-    const takeKills = (target: DisruptionTarget, time: number): CgroupOomKill[] => {
-      const found: CgroupOomKill[] = [];
-      for (const [key, k] of kills) {
-        if (!used.has(key) && sameContainer(k.target, target) && near(k.time, time, this.oomWindow)) {
-          used.add(key);
-          found.push(k);
-        }
-      }
-      return found;
-    };
-    const takeNodeEvent = (reason: string, target: DisruptionTarget, time: number): EventRecord | undefined => {
-      const node = nodeOf(target);
-      if (node === undefined) return undefined;
-      let best: EventRecord | undefined;
-      for (const e of events) {
-        if (used.has(e.key) || e.reason !== reason || !e.isNode || e.target.node !== node) continue;
-        if (!near(e.time, time, this.oomWindow)) continue;
-        if (best === undefined || Math.abs(e.time - time) < Math.abs(best.time - time)) best = e;
-      }
-      if (best !== undefined) used.add(best.key);
-      return best;
-    };
-    const probeOf = (target: DisruptionTarget, kind: ProbeKind): Probe | undefined => {
-      const probes = this.pods.get(podKey(target))?.probes.get(target.container ?? '');
-      return probes?.[kind];
-    };
-    const probeSpecKnown = (target: DisruptionTarget): boolean => this.pods.get(podKey(target))?.probes.has(target.container ?? '') ?? false;
-    const takeUnhealthy = (target: DisruptionTarget, kind: ProbeKind, until: number): EventRecord[] => {
-      const found: EventRecord[] = [];
-      for (const e of events) {
-        if (used.has(e.key) || e.reason !== 'Unhealthy' || !sameContainer(e.target, target)) continue;
-        if (probeKindOf(e.event.message ?? '') !== kind) continue;
-        if (e.time > until + CLOCK_SLACK_MS || e.time < until - this.probeWindow) continue;
-        used.add(e.key);
-        found.push(e);
-      }
-      return found;
-    };
-
-    const probeRestart = (
-      killing: EventRecord,
-      termination: TerminationRecord | undefined,
-    ): DisruptionEvent => {
-      const target = termination?.target ?? killing.target;
-      const kind = probeKindOf(killing.event.message ?? '') ?? 'liveness';
-      const unhealthy = takeUnhealthy(target, kind, killing.time);
-      const lastFailure = unhealthy[unhealthy.length - 1];
-      const reported = unhealthy.reduce((n, e) => n + eventCount(e.event), 0);
-      const spec = probeOf(target, kind);
-      const threshold = spec !== undefined ? (spec.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD) : undefined;
-      const failed =
-        threshold !== undefined
-          ? `failed ${plural(threshold, 'time', 'times')} in a row`
-          : probeSpecKnown(target)
-            ? 'failed'
-            : 'failed repeatedly';
-      const restartNote =
-        termination === undefined
-          ? 'the kubelet is killing the container to restart it'
-          : `the kubelet restarted the container${termination.restartCount !== undefined ? ` (restart #${termination.restartCount})` : ''}`;
-      const probeMessage = lastFailure?.event.message;
-      const exit =
-        termination !== undefined && (termination.terminated.exitCode === 137 || termination.terminated.signal === 9)
-          ? ' It ended with exit code 137 because the kubelet sends SIGKILL when the grace period runs out: a probe restart, not an OOM.'
-          : '';
-      return {
-        id: `probe-restart:${termination?.key ?? killing.key}`,
-        kind: 'probe-restart',
-        time: termination?.time ?? killing.time,
-        target,
-        sources: sortedSources(['event', ...(termination ? (['container-status'] as const) : [])]),
-        severity: 'error',
-        title: `${kind === 'startup' ? 'Startup' : 'Liveness'} probe restarted ${target.container ?? 'the container'}`,
-        explanation:
-          `The ${kind} probe of ${who(target)} ${failed} and ${restartNote}; the memory stress running in it went with it, ` +
-          'so the curve drops because the process was restarted, not because memory was freed.' +
-          (probeMessage ? ` Last failure: "${probeMessage}".` : '') +
-          exit,
-        details: {
-          probe: kind,
-          ...(threshold !== undefined ? { probeFailureThreshold: threshold } : {}),
-          ...(reported > 0 ? { probeFailuresReported: reported } : {}),
-          ...(probeMessage ? { probeMessage } : {}),
-          eventReasons: [...new Set([...unhealthy.map((e) => e.reason), killing.reason])],
-          eventMessage: killing.event.message ?? '',
-          ...(termination ? terminationDetails(termination) : {}),
-        },
-      };
-    };
-
-    // Evictions: the pod's status and the Evicted event are one eviction; the containers it ended
-    // attach to it in step 1.
-    const evictions: EvictionGroup[] = [];
-    for (const st of this.evictions.values()) {
-      const event = events.find((e) => !used.has(e.key) && e.reason === 'Evicted' && samePod(e.target, st.target));
-      if (event !== undefined) used.add(event.key);
-      evictions.push({ key: st.key, target: st.target, time: event?.time ?? st.time, event: event ?? null, status: st, terms: [] });
-    }
-    for (const e of events) {
-      if (used.has(e.key) || e.reason !== 'Evicted') continue;
-      used.add(e.key);
-      evictions.push({ key: e.key, target: e.target, time: e.time, event: e, status: null, terms: [] });
-    }
-
-    // 1. Container terminations, each with what explains it.
-    for (const term of terminations) {
-      const t = term.terminated;
-      const target = term.target;
-      if (t.reason === 'OOMKilled') {
-        const cg = takeKills(target, term.time);
-        const npd = takeNodeEvent('OOMKilling', target, term.time);
-        const victim = npd ? parseKernelOomKill(npd.event.message ?? '') : null;
-        const counter = cgroupCounterText(cg);
-        out.push({
-          id: `container-oom-killed:${term.key}`,
-          kind: 'container-oom-killed',
-          time: term.time,
-          target,
-          sources: sortedSources(['container-status', ...(cg.length ? (['cgroup'] as const) : []), ...(npd ? (['event'] as const) : [])]),
-          severity: 'error',
-          title: `${target.container ?? 'Container'} OOMKilled`,
-          explanation:
-            `${capitalize(who(target))} reached its memory limit and the kernel OOM killer ended it: the runtime reported OOMKilled ` +
-            `(exit code ${t.exitCode})${counter ? `; ${counter}` : ''}.` +
-            (victim ? ` The kernel log names the victim: ${victimText(victim)}.` : '') +
-            ' On cgroup v2 Kubernetes kills all processes of the container together (memory.oom.group), so the application and ' +
-            `the stress died at once; ${term.current ? 'the container is not running now' : `the kubelet restarted it${term.restartCount !== undefined ? ` (restart #${term.restartCount})` : ''}`}, ` +
-            'and its new cgroup starts counting from 0.',
-          details: {
-            ...terminationDetails(term),
-            ...cgroupDetails(cg),
-            ...(victim ? { victim } : {}),
-            ...(npd ? { eventReasons: ['OOMKilling'] } : {}),
-          },
-        });
-        continue;
-      }
-      // A Killing for this container shortly before it ended: the kubelet caused it.
-      let killing: EventRecord | undefined;
-      for (const e of events) {
-        if (used.has(e.key) || e.reason !== 'Killing' || !sameContainer(e.target, target)) continue;
-        if (e.time > term.time + CLOCK_SLACK_MS || e.time < term.time - this.killWindow) continue;
-        killing = e; // latest one wins (events are sorted by time)
-      }
-      if (killing !== undefined && probeKindOf(killing.event.message ?? '') !== null) {
-        used.add(killing.key);
-        out.push(probeRestart(killing, term));
-        continue;
-      }
-      const eviction = evictions.find((g) => samePod(g.target, target) && near(g.time, term.time, this.killWindow));
-      if (eviction !== undefined) {
-        if (killing !== undefined) used.add(killing.key);
-        eviction.terms.push(term);
-        continue;
-      }
-      if (killing !== undefined) {
-        used.add(killing.key);
-        out.push({
-          id: `killed-by-kubelet:${term.key}`,
-          kind: 'killed-by-kubelet',
-          time: term.time,
-          target,
-          sources: ['container-status', 'event'],
-          severity: 'warning',
-          title: `Kubelet stopped ${target.container ?? 'the container'}`,
-          explanation:
-            `The kubelet stopped ${who(target)} ("${killing.event.message ?? 'Killing'}"): the pod was deleted, preempted or ` +
-            `updated — not an OOM. It ended ${describeTermination(t)}; the memory stress in it stopped with it.`,
-          details: { ...terminationDetails(term), eventReasons: ['Killing'], eventMessage: killing.event.message ?? '' },
-        });
-        continue;
-      }
-      const cg = takeKills(target, term.time);
-      const counter = cgroupCounterText(cg);
-      if (t.exitCode === 137 || t.signal === 9) {
-        out.push({
-          id: `sigkill:${term.key}`,
-          kind: 'sigkill',
-          time: term.time,
-          target,
-          sources: sortedSources(['container-status', ...(cg.length ? (['cgroup'] as const) : [])]),
-          severity: 'error',
-          title: `${target.container ?? 'Container'} killed by SIGKILL`,
-          explanation:
-            `${capitalize(who(target))} was killed by SIGKILL (exit 137) — not necessarily an OOM: the runtime did not report ` +
-            'OOMKilled, and a liveness-probe kill after the grace period, an eviction or a `kill -9` end with 137 too.' +
-            (counter
-              ? ` However ${counter} at about the same time, so an OOM kill inside the container is a likely cause.`
-              : ''),
-          details: { ...terminationDetails(term), ...cgroupDetails(cg) },
-        });
-        continue;
-      }
-      out.push({
-        id: `container-exit:${term.key}`,
-        kind: 'container-exit',
-        time: term.time,
-        target,
-        sources: sortedSources(['container-status', ...(cg.length ? (['cgroup'] as const) : [])]),
-        severity: t.exitCode === 0 ? 'info' : 'warning',
-        title: `${target.container ?? 'Container'} exited (${t.exitCode})`,
-        explanation:
-          `${capitalize(who(target))} ${describeTermination(t)}` +
-          (t.message ? `: "${t.message.trim().slice(0, 200)}"` : '') +
-          (term.current ? '.' : `; the kubelet restarted it${term.restartCount !== undefined ? ` (restart #${term.restartCount})` : ''}.`) +
-          (counter ? ` Also ${counter} around then.` : ''),
-        details: { ...terminationDetails(term), ...cgroupDetails(cg) },
-      });
-    }
-
-    // 2. Probe kills whose restart has not been seen in a status yet.
-    for (const e of events) {
-      if (used.has(e.key) || e.reason !== 'Killing' || probeKindOf(e.event.message ?? '') === null) continue;
-      used.add(e.key);
-      out.push(probeRestart(e, undefined));
-    }
-
-    // 3. Pod evictions, with the containers they ended.
-    for (const g of evictions) out.push(evictedEvent(g));
-
-    // 4. OOM kills inside containers that survived them. A stress tool restarts the workers the
-    // kernel kills, so kills come in bursts (dozens per second): consecutive steps of one container
-    // less than the OOM window apart are one event.
-    for (const [key, k] of kills) {
-      if (used.has(key)) continue;
-      used.add(key);
-      const burst: CgroupOomKill[] = [k];
-      for (const [otherKey, other] of kills) {
-        const last = burst[burst.length - 1] as CgroupOomKill;
-        if (used.has(otherKey) || !sameContainer(other.target, k.target) || other.time < last.time) continue;
-        if (other.time - last.time > this.oomWindow) break;
-        used.add(otherKey);
-        burst.push(other);
-      }
-      const last = burst[burst.length - 1] as CgroupOomKill;
-      const delta = burst.reduce((n, b) => n + b.delta, 0);
-      const npd = takeNodeEvent('OOMKilling', k.target, k.time);
-      const system = takeNodeEvent('SystemOOM', k.target, k.time);
-      const victim = (npd ? parseKernelOomKill(npd.event.message ?? '') : null) ?? (system ? parseSystemOom(system.event.message ?? '') : null);
-      const nodeWide = system !== undefined || victim?.scope === 'system';
-      const counter = `cgroup oom_kill went from ${k.before === null ? '0 (new cgroup)' : k.before} to ${last.after}`;
-      const killed = victim
-        ? `killed ${victimText(victim)}${delta > 1 ? ` and ${plural(delta - 1, 'other process', 'other processes')}` : ''}`
-        : `killed ${delta === 1 ? 'a process' : plural(delta, 'process', 'processes')}`;
-      const span = last.time - k.time;
-      const over = burst.length > 1 ? ` over ${(span / 1000).toFixed(1)} s` : '';
-      out.push({
-        id: `oom-kill-in-container:${key}`,
-        kind: 'oom-kill-in-container',
-        time: k.time,
-        ...(burst.length > 1 ? { endTime: last.time } : {}),
-        target: k.target,
-        sources: sortedSources(['cgroup', ...(npd || system ? (['event'] as const) : [])]),
-        severity: 'error',
-        title: `OOM kill inside ${k.target.container ?? 'the container'}${delta > 1 ? ` (×${delta})` : ''}`,
-        explanation:
-          `The kernel OOM killer ${killed} inside ${who(k.target)}${over} (${counter}); the container itself survived. ` +
-          (nodeWide
-            ? `The node ran out of memory, not the container's limit: ${QOS_CHOICE}.`
-            : `Likely the stress worker: ${OOM_CHOICE}.` +
-              (burst.length > 1
-                ? ' The stress tool restarts the workers the kernel kills, so it allocates and is killed again and again.'
-                : ' The stress tool may start a new worker, so memory can climb again.')),
-        details: {
-          oomKillsBefore: k.before,
-          oomKillsAfter: last.after,
-          oomKillDelta: delta,
-          counterReset: burst.some((b) => b.counterReset),
-          ...(victim ? { victim } : {}),
-          ...(npd || system ? { eventReasons: [...(npd ? ['OOMKilling'] : []), ...(system ? ['SystemOOM'] : [])] } : {}),
-        },
-      });
-    }
-
-    // 5. Restarts the status did not explain.
-    for (const r of this.restarts.values()) {
-      // The status can show the new restartCount before the old container's lastState: a later
-      // snapshot with that termination explains the restart.
-      if (terminations.some((t) => sameContainer(t.target, r.target) && !t.current && t.restartCount === r.to)) continue;
-      out.push({
-        id: `container-restart:${r.key}`,
-        kind: 'container-restart',
-        time: r.time,
-        target: r.target,
-        sources: ['container-status'],
-        severity: 'warning',
-        title: `${r.target.container ?? 'Container'} restarted`,
-        explanation:
-          `${capitalize(who(r.target))} restarted (restartCount ${r.from} → ${r.to}), but the API did not report how the previous ` +
-          'container ended; its memory stress ended with it.',
-        details: { restartCount: r.to },
-      });
-    }
-
-    // 6. The remaining events, one each (Unhealthy grouped per container and probe).
-    const unhealthyGroups = new Map<string, EventRecord[]>();
-    for (const e of events) {
-      if (used.has(e.key)) continue;
-      const msg = e.event.message ?? '';
-      switch (e.reason) {
-        case 'Unhealthy': {
-          const kind = probeKindOf(msg) ?? 'liveness';
-          const gk = `${containerKey(e.target)}|${kind}`;
-          const group = unhealthyGroups.get(gk) ?? [];
-          group.push(e);
-          unhealthyGroups.set(gk, group);
-          break;
-        }
-        case 'SystemOOM': {
-          const victim = parseSystemOom(msg);
-          out.push({
-            id: `system-oom:${e.key}`,
-            kind: 'system-oom',
-            time: e.time,
-            target: e.target,
-            sources: ['event'],
-            severity: 'error',
-            title: `Node ${e.target.node ?? '?'} ran out of memory`,
-            explanation:
-              `The whole node ${e.target.node ?? '?'} ran out of memory (not a container's limit) and the kernel OOM killer ` +
-              `${victim ? `killed ${victimText(victim)}` : 'killed a process'}: ${QOS_CHOICE}.`,
-            details: { ...(victim ? { victim } : {}), eventReasons: ['SystemOOM'], eventMessage: msg },
-          });
-          break;
-        }
-        case 'OOMKilling': {
-          const victim = parseKernelOomKill(msg);
-          const scope = victim?.scope ?? 'unknown';
-          out.push({
-            id: `node-oom-kill:${e.key}`,
-            kind: 'node-oom-kill',
-            time: e.time,
-            target: e.target,
-            sources: ['event'],
-            severity: 'warning',
-            title: `OOM kill on node ${e.target.node ?? '?'}`,
-            explanation:
-              `The kernel on node ${e.target.node ?? '?'} OOM-killed ${victim ? victimText(victim) : 'a process'} ` +
-              (scope === 'memcg'
-                ? `because a container or pod hit its own memory limit; ${OOM_CHOICE}.`
-                : scope === 'system'
-                  ? `because the node ran out of memory; ${QOS_CHOICE}.`
-                  : '(reported by node-problem-detector).') +
-              ' No sampled container saw its counter move at that time, so the victim is in another pod or between samples.',
-            details: { ...(victim ? { victim } : {}), eventReasons: ['OOMKilling'], eventMessage: msg },
-          });
-          break;
-        }
-        case 'BackOff':
-          out.push({
-            id: `back-off:${e.key}`,
-            kind: 'back-off',
-            time: e.time,
-            target: e.target,
-            sources: ['event'],
-            severity: 'warning',
-            title: `${e.target.container ?? 'Container'} in CrashLoopBackOff`,
-            explanation:
-              `${capitalize(who(e.target))} keeps ending, so the kubelet waits longer and longer (up to 5 minutes) before starting ` +
-              `it again (CrashLoopBackOff${eventCount(e.event) > 1 ? `, reported ${eventCount(e.event)} times` : ''}). While it waits, ` +
-              'nothing runs in it: no application and no stress.',
-            details: { eventReasons: ['BackOff'], eventMessage: msg },
-          });
-          break;
-        case 'Killing':
-          out.push({
-            id: `killed-by-kubelet:${e.key}`,
-            kind: 'killed-by-kubelet',
-            time: e.time,
-            target: e.target,
-            sources: ['event'],
-            severity: 'warning',
-            title: `Kubelet stopping ${e.target.container ?? 'the container'}`,
-            explanation: `The kubelet is stopping ${who(e.target)} ("${msg}"): the pod is being deleted, preempted or updated — not an OOM.`,
-            details: { eventReasons: ['Killing'], eventMessage: msg },
-          });
-          break;
-        default:
-          break; // Other events (Scheduled, Pulled, Started...) are not disruptions.
-      }
-    }
-    for (const group of unhealthyGroups.values()) {
-      const first = group[0] as EventRecord;
-      const last = group[group.length - 1] as EventRecord;
-      const kind = probeKindOf(last.event.message ?? '') ?? 'liveness';
-      const reported = group.reduce((n, e) => n + eventCount(e.event), 0);
-      const spec = probeOf(first.target, kind);
-      const threshold = spec !== undefined ? (spec.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD) : undefined;
-      const consequence =
-        kind === 'readiness'
-          ? 'A readiness probe never restarts anything: the pod is only taken out of its Services’ endpoints, and the stress keeps running.'
-          : `The kubelet restarts the container after ${threshold !== undefined ? plural(threshold, 'failure', 'consecutive failures') : 'failureThreshold consecutive failures'}` +
-            ' of this probe; no restart has been seen yet.';
-      out.push({
-        id: `probe-failure:${first.key}`,
-        kind: 'probe-failure',
-        time: last.time,
-        target: last.target,
-        sources: ['event'],
-        severity: kind === 'readiness' ? 'info' : 'warning',
-        title: `${capitalize(kind)} probe failing on ${last.target.container ?? 'the container'}`,
-        explanation:
-          `The ${kind} probe of ${who(last.target)} failed (${plural(reported, 'failure', 'failures')} reported): "${last.event.message ?? ''}". ` +
-          consequence,
-        details: {
-          probe: kind,
-          probeFailuresReported: reported,
-          probeMessage: last.event.message ?? '',
-          ...(threshold !== undefined ? { probeFailureThreshold: threshold } : {}),
-          eventReasons: ['Unhealthy'],
-        },
-      });
-    }
-    return out.sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
+    if (this.merged !== null) return this.merged;
+    this.merged = this.merge();
+    return this.merged;
   }
+
+  private merge(): DisruptionEvent[] {
+    return new TimelineMerge({
+      kills: this.kills,
+      terminations: this.terminations,
+      restarts: this.restarts,
+      evictions: this.evictions,
+      events: this.events,
+      pods: this.pods,
+      oomWindow: this.oomWindow,
+      killWindow: this.killWindow,
+      probeWindow: this.probeWindow,
+    }).run();
+  }
+
 
   private podInfo(target: DisruptionTarget): PodInfo {
     const key = podKey(target);
@@ -975,5 +602,512 @@ function evictedEvent(g: EvictionGroup): DisruptionEvent {
       eventReasons: g.event ? ['Evicted'] : [],
       eventMessage: message,
     },
+  };
+}
+
+
+/** What a `DisruptionTimeline` has collected, read by one merge. */
+interface TimelineRecords {
+  readonly kills: ReadonlyMap<string, CgroupOomKill>;
+  readonly terminations: ReadonlyMap<string, TerminationRecord>;
+  readonly restarts: ReadonlyMap<string, RestartRecord>;
+  readonly evictions: ReadonlyMap<string, PodEvictionRecord>;
+  readonly events: ReadonlyMap<string, EventRecord>;
+  readonly pods: ReadonlyMap<string, PodInfo>;
+  readonly oomWindow: number;
+  readonly killWindow: number;
+  readonly probeWindow: number;
+}
+
+/**
+ * One merge of a timeline's records into explained events. Each step takes the records it
+ * explains (marking them used), so a record appears in exactly one event; the order of the steps
+ * is the order of precedence (a termination explains the OOM kills and events around it first).
+ */
+class TimelineMerge {
+  private readonly used = new Set<string>();
+  private readonly out: DisruptionEvent[] = [];
+  private readonly events: EventRecord[];
+  private readonly kills: [string, CgroupOomKill][];
+  private readonly terminations: TerminationRecord[];
+
+  constructor(private readonly r: TimelineRecords) {
+    this.events = [...r.events.values()].sort((a, b) => a.time - b.time);
+    this.kills = [...r.kills.entries()].sort((a, b) => a[1].time - b[1].time);
+    this.terminations = [...r.terminations.values()].sort((a, b) => a.time - b.time);
+  }
+
+  run(): DisruptionEvent[] {
+    const evictions = this.evictionGroups();
+    this.terminationEvents(evictions);
+    this.pendingProbeKills();
+    // 3. Pod evictions, with the containers they ended.
+    for (const g of evictions) this.out.push(evictedEvent(g));
+    this.survivedOomKills();
+    this.unexplainedRestarts();
+    this.remainingEvents();
+    return this.out.sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
+  }
+
+  private nodeOf(t: DisruptionTarget): string | undefined {
+    return t.node ?? this.r.pods.get(podKey(t))?.node;
+  }
+  private near(a: number, b: number, window: number): boolean {
+    return Math.abs(a - b) <= window;
+  }
+  private takeKills(target: DisruptionTarget, time: number): CgroupOomKill[] {
+    const found: CgroupOomKill[] = [];
+    for (const [key, k] of this.kills) {
+      if (!this.used.has(key) && sameContainer(k.target, target) && this.near(k.time, time, this.r.oomWindow)) {
+        this.used.add(key);
+        found.push(k);
+      }
+    }
+    return found;
+  }
+  private takeNodeEvent(reason: string, target: DisruptionTarget, time: number): EventRecord | undefined {
+    const node = this.nodeOf(target);
+    if (node === undefined) return undefined;
+    let best: EventRecord | undefined;
+    for (const e of this.events) {
+      if (this.used.has(e.key) || e.reason !== reason || !e.isNode || e.target.node !== node) continue;
+      if (!this.near(e.time, time, this.r.oomWindow)) continue;
+      if (best === undefined || Math.abs(e.time - time) < Math.abs(best.time - time)) best = e;
+    }
+    if (best !== undefined) this.used.add(best.key);
+    return best;
+  }
+  private probeOf(target: DisruptionTarget, kind: ProbeKind): Probe | undefined {
+    const probes = this.r.pods.get(podKey(target))?.probes.get(target.container ?? '');
+    return probes?.[kind];
+  }
+  private probeSpecKnown(target: DisruptionTarget): boolean {
+    return this.r.pods.get(podKey(target))?.probes.has(target.container ?? '') ?? false;
+  }
+  private takeUnhealthy(target: DisruptionTarget, kind: ProbeKind, until: number): EventRecord[] {
+    const found: EventRecord[] = [];
+    for (const e of this.events) {
+      if (this.used.has(e.key) || e.reason !== 'Unhealthy' || !sameContainer(e.target, target)) continue;
+      if (probeKindOf(e.event.message ?? '') !== kind) continue;
+      if (e.time > until + CLOCK_SLACK_MS || e.time < until - this.r.probeWindow) continue;
+      this.used.add(e.key);
+      found.push(e);
+    }
+    return found;
+  }
+
+  private probeRestart(killing: EventRecord, termination: TerminationRecord | undefined): DisruptionEvent {
+    const target = termination?.target ?? killing.target;
+    const kind = probeKindOf(killing.event.message ?? '') ?? 'liveness';
+    const unhealthy = this.takeUnhealthy(target, kind, killing.time);
+    const lastFailure = unhealthy[unhealthy.length - 1];
+    const reported = unhealthy.reduce((n, e) => n + eventCount(e.event), 0);
+    const spec = this.probeOf(target, kind);
+    const threshold = spec !== undefined ? (spec.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD) : undefined;
+    const failed =
+      threshold !== undefined
+        ? `failed ${plural(threshold, 'time', 'times')} in a row`
+        : this.probeSpecKnown(target)
+          ? 'failed'
+          : 'failed repeatedly';
+    const restartNote =
+      termination === undefined
+        ? 'the kubelet is killing the container to restart it'
+        : `the kubelet restarted the container${termination.restartCount !== undefined ? ` (restart #${termination.restartCount})` : ''}`;
+    const probeMessage = lastFailure?.event.message;
+    const exit =
+      termination !== undefined && (termination.terminated.exitCode === 137 || termination.terminated.signal === 9)
+        ? ' It ended with exit code 137 because the kubelet sends SIGKILL when the grace period runs out: a probe restart, not an OOM.'
+        : '';
+    return {
+      id: `probe-restart:${termination?.key ?? killing.key}`,
+      kind: 'probe-restart',
+      time: termination?.time ?? killing.time,
+      target,
+      sources: sortedSources(['event', ...(termination ? (['container-status'] as const) : [])]),
+      severity: 'error',
+      title: `${kind === 'startup' ? 'Startup' : 'Liveness'} probe restarted ${target.container ?? 'the container'}`,
+      explanation:
+        `The ${kind} probe of ${who(target)} ${failed} and ${restartNote}; the memory stress running in it went with it, ` +
+        'so the curve drops because the process was restarted, not because memory was freed.' +
+        (probeMessage ? ` Last failure: "${probeMessage}".` : '') +
+        exit,
+      details: {
+        probe: kind,
+        ...(threshold !== undefined ? { probeFailureThreshold: threshold } : {}),
+        ...(reported > 0 ? { probeFailuresReported: reported } : {}),
+        ...(probeMessage ? { probeMessage } : {}),
+        eventReasons: [...new Set([...unhealthy.map((e) => e.reason), killing.reason])],
+        eventMessage: killing.event.message ?? '',
+        ...(termination ? terminationDetails(termination) : {}),
+      },
+    };
+  }
+
+
+  private evictionGroups(): EvictionGroup[] {
+    // Evictions: the pod's status and the Evicted event are one eviction; the containers it ended
+    // attach to it in step 1.
+    const evictions: EvictionGroup[] = [];
+    for (const st of this.r.evictions.values()) {
+      const event = this.events.find((e) => !this.used.has(e.key) && e.reason === 'Evicted' && samePod(e.target, st.target));
+      if (event !== undefined) this.used.add(event.key);
+      evictions.push({ key: st.key, target: st.target, time: event?.time ?? st.time, event: event ?? null, status: st, terms: [] });
+    }
+    for (const e of this.events) {
+      if (this.used.has(e.key) || e.reason !== 'Evicted') continue;
+      this.used.add(e.key);
+      evictions.push({ key: e.key, target: e.target, time: e.time, event: e, status: null, terms: [] });
+    }
+
+    return evictions;
+  }
+
+  /** An `OOMKilled` termination, with the cgroup kills and kernel log lines around it. */
+  private oomKilledEvent(term: TerminationRecord): DisruptionEvent {
+    const t = term.terminated;
+    const target = term.target;
+    const cg = this.takeKills(target, term.time);
+    const npd = this.takeNodeEvent('OOMKilling', target, term.time);
+    const victim = npd ? parseKernelOomKill(npd.event.message ?? '') : null;
+    const counter = cgroupCounterText(cg);
+    return {
+      id: `container-oom-killed:${term.key}`,
+      kind: 'container-oom-killed',
+      time: term.time,
+      target,
+      sources: sortedSources(['container-status', ...(cg.length ? (['cgroup'] as const) : []), ...(npd ? (['event'] as const) : [])]),
+      severity: 'error',
+      title: `${target.container ?? 'Container'} OOMKilled`,
+      explanation:
+        `${capitalize(who(target))} reached its memory limit and the kernel OOM killer ended it: the runtime reported OOMKilled ` +
+        `(exit code ${t.exitCode})${counter ? `; ${counter}` : ''}.` +
+        (victim ? ` The kernel log names the victim: ${victimText(victim)}.` : '') +
+        ' On cgroup v2 Kubernetes kills all processes of the container together (memory.oom.group), so the application and ' +
+        `the stress died at once; ${term.current ? 'the container is not running now' : `the kubelet restarted it${term.restartCount !== undefined ? ` (restart #${term.restartCount})` : ''}`}, ` +
+        'and its new cgroup starts counting from 0.',
+      details: {
+        ...terminationDetails(term),
+        ...cgroupDetails(cg),
+        ...(victim ? { victim } : {}),
+        ...(npd ? { eventReasons: ['OOMKilling'] } : {}),
+      },
+    };
+  }
+
+  private terminationEvents(evictions: EvictionGroup[]): void {
+    // 1. Container terminations, each with what explains it.
+    for (const term of this.terminations) {
+      const t = term.terminated;
+      const target = term.target;
+      if (t.reason === 'OOMKilled') {
+        this.out.push(this.oomKilledEvent(term));
+        continue;
+      }
+      // A Killing for this container shortly before it ended: the kubelet caused it.
+      let killing: EventRecord | undefined;
+      for (const e of this.events) {
+        if (this.used.has(e.key) || e.reason !== 'Killing' || !sameContainer(e.target, target)) continue;
+        if (e.time > term.time + CLOCK_SLACK_MS || e.time < term.time - this.r.killWindow) continue;
+        killing = e; // latest one wins (events are sorted by time)
+      }
+      if (killing !== undefined && probeKindOf(killing.event.message ?? '') !== null) {
+        this.used.add(killing.key);
+        this.out.push(this.probeRestart(killing, term));
+        continue;
+      }
+      const eviction = evictions.find((g) => samePod(g.target, target) && this.near(g.time, term.time, this.r.killWindow));
+      if (eviction !== undefined) {
+        if (killing !== undefined) this.used.add(killing.key);
+        eviction.terms.push(term);
+        continue;
+      }
+      if (killing !== undefined) {
+        this.used.add(killing.key);
+        this.out.push({
+          id: `killed-by-kubelet:${term.key}`,
+          kind: 'killed-by-kubelet',
+          time: term.time,
+          target,
+          sources: ['container-status', 'event'],
+          severity: 'warning',
+          title: `Kubelet stopped ${target.container ?? 'the container'}`,
+          explanation:
+            `The kubelet stopped ${who(target)} ("${killing.event.message ?? 'Killing'}"): the pod was deleted, preempted or ` +
+            `updated — not an OOM. It ended ${describeTermination(t)}; the memory stress in it stopped with it.`,
+          details: { ...terminationDetails(term), eventReasons: ['Killing'], eventMessage: killing.event.message ?? '' },
+        });
+        continue;
+      }
+      const cg = this.takeKills(target, term.time);
+      const counter = cgroupCounterText(cg);
+      if (t.exitCode === 137 || t.signal === 9) {
+        this.out.push({
+          id: `sigkill:${term.key}`,
+          kind: 'sigkill',
+          time: term.time,
+          target,
+          sources: sortedSources(['container-status', ...(cg.length ? (['cgroup'] as const) : [])]),
+          severity: 'error',
+          title: `${target.container ?? 'Container'} killed by SIGKILL`,
+          explanation:
+            `${capitalize(who(target))} was killed by SIGKILL (exit 137) — not necessarily an OOM: the runtime did not report ` +
+            'OOMKilled, and a liveness-probe kill after the grace period, an eviction or a `kill -9` end with 137 too.' +
+            (counter
+              ? ` However ${counter} at about the same time, so an OOM kill inside the container is a likely cause.`
+              : ''),
+          details: { ...terminationDetails(term), ...cgroupDetails(cg) },
+        });
+        continue;
+      }
+      this.out.push({
+        id: `container-exit:${term.key}`,
+        kind: 'container-exit',
+        time: term.time,
+        target,
+        sources: sortedSources(['container-status', ...(cg.length ? (['cgroup'] as const) : [])]),
+        severity: t.exitCode === 0 ? 'info' : 'warning',
+        title: `${target.container ?? 'Container'} exited (${t.exitCode})`,
+        explanation:
+          `${capitalize(who(target))} ${describeTermination(t)}` +
+          (t.message ? `: "${t.message.trim().slice(0, 200)}"` : '') +
+          (term.current ? '.' : `; the kubelet restarted it${term.restartCount !== undefined ? ` (restart #${term.restartCount})` : ''}.`) +
+          (counter ? ` Also ${counter} around then.` : ''),
+        details: { ...terminationDetails(term), ...cgroupDetails(cg) },
+      });
+    }
+
+  }
+
+  private pendingProbeKills(): void {
+    // 2. Probe kills whose restart has not been seen in a status yet.
+    for (const e of this.events) {
+      if (this.used.has(e.key) || e.reason !== 'Killing' || probeKindOf(e.event.message ?? '') === null) continue;
+      this.used.add(e.key);
+      this.out.push(this.probeRestart(e, undefined));
+    }
+
+  }
+
+  private survivedOomKills(): void {
+    // 4. OOM kills inside containers that survived them. A stress tool restarts the workers the
+    // kernel kills, so kills come in bursts (dozens per second): consecutive steps of one container
+    // less than the OOM window apart are one event.
+    for (const [key, k] of this.kills) {
+      if (this.used.has(key)) continue;
+      this.used.add(key);
+      const burst: CgroupOomKill[] = [k];
+      for (const [otherKey, other] of this.kills) {
+        const last = burst[burst.length - 1] as CgroupOomKill;
+        if (this.used.has(otherKey) || !sameContainer(other.target, k.target) || other.time < last.time) continue;
+        if (other.time - last.time > this.r.oomWindow) break;
+        this.used.add(otherKey);
+        burst.push(other);
+      }
+      const last = burst[burst.length - 1] as CgroupOomKill;
+      const delta = burst.reduce((n, b) => n + b.delta, 0);
+      const npd = this.takeNodeEvent('OOMKilling', k.target, k.time);
+      const system = this.takeNodeEvent('SystemOOM', k.target, k.time);
+      const victim =
+        (npd ? parseKernelOomKill(npd.event.message ?? '') : null) ??
+        (system ? parseSystemOom(system.event.message ?? '') : null) ??
+        burst.find((b) => b.victim !== undefined)?.victim ??
+        null;
+      const nodeWide = system !== undefined || victim?.scope === 'system';
+      const counter = `cgroup oom_kill went from ${k.before === null ? '0 (new cgroup)' : k.before} to ${last.after}`;
+      const killed = victim
+        ? `killed ${victimText(victim)}${delta > 1 ? ` and ${plural(delta - 1, 'other process', 'other processes')}` : ''}`
+        : `killed ${delta === 1 ? 'a process' : plural(delta, 'process', 'processes')}`;
+      const span = last.time - k.time;
+      const over = burst.length > 1 ? ` over ${(span / 1000).toFixed(1)} s` : '';
+      this.out.push({
+        id: `oom-kill-in-container:${key}`,
+        kind: 'oom-kill-in-container',
+        time: k.time,
+        ...(burst.length > 1 ? { endTime: last.time } : {}),
+        target: k.target,
+        sources: sortedSources(['cgroup', ...(npd || system ? (['event'] as const) : [])]),
+        severity: 'error',
+        title: `OOM kill inside ${k.target.container ?? 'the container'}${delta > 1 ? ` (×${delta})` : ''}`,
+        explanation:
+          `The kernel OOM killer ${killed} inside ${who(k.target)}${over} (${counter}); the container itself survived. ` +
+          (nodeWide
+            ? `The node ran out of memory, not the container's limit: ${QOS_CHOICE}.`
+            : `Likely the stress worker: ${OOM_CHOICE}.` +
+              (burst.length > 1
+                ? ' The stress tool restarts the workers the kernel kills, so it allocates and is killed again and again.'
+                : ' The stress tool may start a new worker, so memory can climb again.')),
+        details: {
+          oomKillsBefore: k.before,
+          oomKillsAfter: last.after,
+          oomKillDelta: delta,
+          counterReset: burst.some((b) => b.counterReset),
+          ...(victim ? { victim } : {}),
+          ...(npd || system ? { eventReasons: [...(npd ? ['OOMKilling'] : []), ...(system ? ['SystemOOM'] : [])] } : {}),
+        },
+      });
+    }
+
+  }
+
+  private unexplainedRestarts(): void {
+    // 5. Restarts the status did not explain.
+    for (const r of this.r.restarts.values()) {
+      // The status can show the new restartCount before the old container's lastState: a later
+      // snapshot with that termination explains the restart.
+      if (this.terminations.some((t) => sameContainer(t.target, r.target) && !t.current && t.restartCount === r.to)) continue;
+      this.out.push({
+        id: `container-restart:${r.key}`,
+        kind: 'container-restart',
+        time: r.time,
+        target: r.target,
+        sources: ['container-status'],
+        severity: 'warning',
+        title: `${r.target.container ?? 'Container'} restarted`,
+        explanation:
+          `${capitalize(who(r.target))} restarted (restartCount ${r.from} → ${r.to}), but the API did not report how the previous ` +
+          'container ended; its memory stress ended with it.',
+        details: { restartCount: r.to },
+      });
+    }
+
+  }
+
+  private remainingEvents(): void {
+    // 6. The remaining events, one each (Unhealthy grouped per container and probe).
+    const unhealthyGroups = new Map<string, EventRecord[]>();
+    for (const e of this.events) {
+      if (this.used.has(e.key)) continue;
+      const msg = e.event.message ?? '';
+      switch (e.reason) {
+        case 'Unhealthy': {
+          const kind = probeKindOf(msg) ?? 'liveness';
+          const gk = `${containerKey(e.target)}|${kind}`;
+          const group = unhealthyGroups.get(gk) ?? [];
+          group.push(e);
+          unhealthyGroups.set(gk, group);
+          break;
+        }
+        case 'SystemOOM': {
+          this.out.push(systemOomEvent(e, msg));
+          break;
+        }
+        case 'OOMKilling': {
+          this.out.push(nodeOomKillEvent(e, msg));
+          break;
+        }
+        case 'BackOff':
+          this.out.push(backOffEvent(e, msg));
+          break;
+        case 'Killing':
+          this.out.push(kubeletStoppingEvent(e, msg));
+          break;
+        default:
+          break; // Other events (Scheduled, Pulled, Started...) are not disruptions.
+      }
+    }
+    for (const group of unhealthyGroups.values()) {
+      const first = group[0] as EventRecord;
+      const last = group[group.length - 1] as EventRecord;
+      const kind = probeKindOf(last.event.message ?? '') ?? 'liveness';
+      const reported = group.reduce((n, e) => n + eventCount(e.event), 0);
+      const spec = this.probeOf(first.target, kind);
+      const threshold = spec !== undefined ? (spec.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD) : undefined;
+      const consequence =
+        kind === 'readiness'
+          ? 'A readiness probe never restarts anything: the pod is only taken out of its Services’ endpoints, and the stress keeps running.'
+          : `The kubelet restarts the container after ${threshold !== undefined ? plural(threshold, 'failure', 'consecutive failures') : 'failureThreshold consecutive failures'}` +
+            ' of this probe; no restart has been seen yet.';
+      this.out.push({
+        id: `probe-failure:${first.key}`,
+        kind: 'probe-failure',
+        time: last.time,
+        target: last.target,
+        sources: ['event'],
+        severity: kind === 'readiness' ? 'info' : 'warning',
+        title: `${capitalize(kind)} probe failing on ${last.target.container ?? 'the container'}`,
+        explanation:
+          `The ${kind} probe of ${who(last.target)} failed (${plural(reported, 'failure', 'failures')} reported): "${last.event.message ?? ''}". ` +
+          consequence,
+        details: {
+          probe: kind,
+          probeFailuresReported: reported,
+          probeMessage: last.event.message ?? '',
+          ...(threshold !== undefined ? { probeFailureThreshold: threshold } : {}),
+          eventReasons: ['Unhealthy'],
+        },
+      });
+    }
+  }
+}
+
+function systemOomEvent(e: EventRecord, msg: string): DisruptionEvent {
+  const victim = parseSystemOom(msg);
+  return {
+    id: `system-oom:${e.key}`,
+    kind: 'system-oom',
+    time: e.time,
+    target: e.target,
+    sources: ['event'],
+    severity: 'error',
+    title: `Node ${e.target.node ?? '?'} ran out of memory`,
+    explanation:
+      `The whole node ${e.target.node ?? '?'} ran out of memory (not a container's limit) and the kernel OOM killer ` +
+      `${victim ? `killed ${victimText(victim)}` : 'killed a process'}: ${QOS_CHOICE}.`,
+    details: { ...(victim ? { victim } : {}), eventReasons: ['SystemOOM'], eventMessage: msg },
+  };
+}
+
+function nodeOomKillEvent(e: EventRecord, msg: string): DisruptionEvent {
+  const victim = parseKernelOomKill(msg);
+  const scope = victim?.scope ?? 'unknown';
+  return {
+    id: `node-oom-kill:${e.key}`,
+    kind: 'node-oom-kill',
+    time: e.time,
+    target: e.target,
+    sources: ['event'],
+    severity: 'warning',
+    title: `OOM kill on node ${e.target.node ?? '?'}`,
+    explanation:
+      `The kernel on node ${e.target.node ?? '?'} OOM-killed ${victim ? victimText(victim) : 'a process'} ` +
+      (scope === 'memcg'
+        ? `because a container or pod hit its own memory limit; ${OOM_CHOICE}.`
+        : scope === 'system'
+          ? `because the node ran out of memory; ${QOS_CHOICE}.`
+          : '(reported by node-problem-detector).') +
+      ' No sampled container saw its counter move at that time, so the victim is in another pod or between samples.',
+    details: { ...(victim ? { victim } : {}), eventReasons: ['OOMKilling'], eventMessage: msg },
+  };
+}
+
+function backOffEvent(e: EventRecord, msg: string): DisruptionEvent {
+  return {
+    id: `back-off:${e.key}`,
+    kind: 'back-off',
+    time: e.time,
+    target: e.target,
+    sources: ['event'],
+    severity: 'warning',
+    title: `${e.target.container ?? 'Container'} in CrashLoopBackOff`,
+    explanation:
+      `${capitalize(who(e.target))} keeps ending, so the kubelet waits longer and longer (up to 5 minutes) before starting ` +
+      `it again (CrashLoopBackOff${eventCount(e.event) > 1 ? `, reported ${eventCount(e.event)} times` : ''}). While it waits, ` +
+      'nothing runs in it: no application and no stress.',
+    details: { eventReasons: ['BackOff'], eventMessage: msg },
+  };
+}
+
+function kubeletStoppingEvent(e: EventRecord, msg: string): DisruptionEvent {
+  return {
+    id: `killed-by-kubelet:${e.key}`,
+    kind: 'killed-by-kubelet',
+    time: e.time,
+    target: e.target,
+    sources: ['event'],
+    severity: 'warning',
+    title: `Kubelet stopping ${e.target.container ?? 'the container'}`,
+    explanation: `The kubelet is stopping ${who(e.target)} ("${msg}"): the pod is being deleted, preempted or updated — not an OOM.`,
+    details: { eventReasons: ['Killing'], eventMessage: msg },
   };
 }

@@ -24,6 +24,8 @@ const M_BEGIN = '@@pmc-begin';
 const M_END = '@@pmc-end';
 const M_UNREADABLE = '@@pmc-unreadable';
 const M_FATAL = '@@pmc-fatal';
+const M_PROCS = '@@pmc-procs';
+const M_PROCS_END = '@@pmc-procs-end';
 const FILE_HEADER = '== ';
 
 export interface SamplerScriptOptions {
@@ -45,9 +47,24 @@ export interface SamplerScriptOptions {
    * than a `cat` per file. `cat`: one `cat` per file (falls back to `builtin` without `cat`).
    */
   readonly reader?: 'builtin' | 'cat';
+  /**
+   * How often to list the container's processes (pid, name, RSS, `oom_score`, `oom_score_adj`) and
+   * the node's `/proc/meminfo`, in ms; rounded to whole samples. A list is also taken right after a
+   * sample in which the OOM kill counter rose, so the process that vanished is the victim. 0 or
+   * absent: never (only memory figures).
+   */
+  readonly processListEveryMs?: number;
 }
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 250;
+/** After the OOM kill counter moved, processes are listed at every sample for this many samples. */
+export const PROCESS_LIST_HOT_SAMPLES = 20;
+
+/** The panel lists processes about once a second: the OOM kill order changes slowly. */
+export const DEFAULT_PROCESS_LIST_EVERY_MS = 1000;
+
+/** `/proc/meminfo` keys the process list carries: what `free` and `top` show (the node's memory). */
+export const NODE_MEMINFO_KEYS = ['MemTotal', 'MemFree', 'MemAvailable', 'Buffers', 'Cached', 'SwapTotal', 'SwapFree'] as const;
 
 /** Quotes a string for POSIX sh: inside single quotes nothing is special except `'` itself. */
 function shellQuote(text: string): string {
@@ -58,6 +75,44 @@ function checkAbsolutePath(name: string, value: string): void {
   if (!value.startsWith('/') || /[\n\r\0]/.test(value)) {
     throw new RangeError(`The sampler's ${name} must be an absolute path on one line; got ${JSON.stringify(value)}.`);
   }
+}
+
+/**
+ * Shell functions for the process list (used when `processListEveryMs` > 0):
+ * - `oomk` sets `$ok` to the cgroup's `oom_kill` counter (v2 `memory.events`, v1 `memory.oom_control`).
+ * - `procs` prints `@@pmc-procs <seq> <uptime>`, then `m <key> <kB>` for the node's `/proc/meminfo`
+ *   (`NODE_MEMINFO_KEYS`), then `p <pid> <oom_score> <oom_score_adj> <VmRSS kB> <name>` for each
+ *   process in the cgroup's `cgroup.procs` (the sampler's own shell, `$$`, left out; `-` for a
+ *   figure that could not be read; a process that ended meanwhile is skipped), then
+ *   `@@pmc-procs-end <seq> ok`, or `@@pmc-procs-end <seq> unreadable` when `cgroup.procs` could
+ *   not be read. Builtins only: listing must not fork in a cgroup at its limit.
+ */
+function processListFunctions(): string[] {
+  const keys = NODE_MEMINFO_KEYS.join('|');
+  return [
+    'oomk() {',
+    '  ok=',
+    "  { while IFS= read -r l || [ -n \"$l\" ]; do case $l in 'oom_kill '*) ok=${l#oom_kill };; esac; done; } 2>/dev/null < \"$okf\"",
+    '}',
+    'procs() {',
+    `  echo "${M_PROCS} $seq $up"`,
+    '  { while IFS= read -r l || [ -n "$l" ]; do',
+    `    case $l in ${keys.split('|').map((k) => `${k}:*`).join('|')}) k=\${l%%:*}; v=\${l#*:}; set -- $v; echo "m $k $1";; esac`,
+    '  done; } 2>/dev/null < "$proc/meminfo"',
+    '  pst=unreadable',
+    '  { while IFS= read -r p || [ -n "$p" ]; do',
+    '    pst=ok',
+    // pid 0: a process outside our pid namespace (the kernel writes 0 for those)
+    '    [ "$p" = "$$" ] || [ "$p" = 0 ] && continue',
+    '    n=; { read -r n < "$proc/$p/comm"; } 2>/dev/null || continue',
+    '    s=-; { read -r s < "$proc/$p/oom_score"; } 2>/dev/null',
+    '    a=-; { read -r a < "$proc/$p/oom_score_adj"; } 2>/dev/null',
+    '    r=-; { while IFS= read -r q; do case $q in VmRSS:*) set -- ${q#VmRSS:}; r=$1; break;; esac; done; } 2>/dev/null < "$proc/$p/status"',
+    '    echo "p $p $s $a $r $n"',
+    '  done; } 2>/dev/null < "$dir/cgroup.procs"',
+    `  echo "${M_PROCS_END} $seq $pst"`,
+    '}',
+  ];
 }
 
 /**
@@ -108,12 +163,17 @@ export function samplerScript(options: SamplerScriptOptions = {}): string {
   if (!Number.isInteger(maxSamples) || maxSamples < 0) {
     throw new RangeError(`maxSamples must be a whole number >= 0 (0 = run until stopped); got ${maxSamples}.`);
   }
+  const listEveryMs = options.processListEveryMs ?? 0;
+  if (!Number.isFinite(listEveryMs) || listEveryMs < 0) {
+    throw new RangeError(`processListEveryMs must be 0 (never) or a positive number of ms; got ${listEveryMs}.`);
+  }
+  const listEvery = listEveryMs === 0 ? 0 : Math.max(1, Math.round(listEveryMs / (intervalCs * 10)));
   // Trailing `/` would produce `//memory.current` in the header: harmless, but ugly in messages.
   const rootArg = root.length > 1 ? root.replace(/\/+$/, '') : root;
   const procArg = proc.length > 1 ? proc.replace(/\/+$/, '') : proc;
 
   return [
-    `root=${shellQuote(rootArg)}; proc=${shellQuote(procArg)}; ival=${intervalCs}; limit=${maxSamples}; reader=${reader}`,
+    `root=${shellQuote(rootArg)}; proc=${shellQuote(procArg)}; ival=${intervalCs}; limit=${maxSamples}; reader=${reader}; pe=${listEvery}`,
     // v1: runc bind-mounts the container's own memory cgroup at <root>/memory.
     'if [ -e "$root/memory/memory.usage_in_bytes" ]; then',
     `  ver=1; dir="$root/memory"; files="${CGROUP_V1_FILES.join(' ')}"`,
@@ -124,7 +184,7 @@ export function samplerScript(options: SamplerScriptOptions = {}): string {
     '  { while IFS= read -r l || [ -n "$l" ]; do case $l in 0::*) rel=${l#0::};; esac; done; } 2>/dev/null < "$proc/self/cgroup"',
     '  if [ -n "$rel" ] && [ "$rel" != / ] && [ -e "$root$rel/memory.current" ]; then dir="$root$rel";',
     '  elif [ -e "$root/memory.current" ]; then dir="$root"; fi',
-    `  files="${CGROUP_V2_FILES.join(' ')}"`,
+    `  files="${CGROUP_V2_FILES.join(' ')}"; okf="$dir/memory.events"`,
     `  [ -n "$dir" ] || { echo "${M_FATAL} no-memory-cgroup $root"; exit 3; }`,
     'fi',
     // Whether the image has `cat` is reported either way: the cluster layer's one-shot reads need it.
@@ -142,13 +202,14 @@ export function samplerScript(options: SamplerScriptOptions = {}): string {
     '  case $up in *.*) s=${up%%.*}; f=${up#*.}; f=${f#0};; *) s=$up; f=0;; esac',
     '  now=$((s * 100 + f))',
     '}',
+    ...processListFunctions(),
     `tick || { echo "${M_FATAL} no-uptime $proc/uptime"; exit 3; }`,
     'if [ "$limit" = 1 ]; then sl=none',
     'elif ! command -v sleep >/dev/null 2>&1; then echo "' + M_FATAL + ' no-sleep"; exit 3',
     'elif sleep 0.01 >/dev/null 2>&1; then sl=fractional',
     'else sl=integer; ival=$(( (ival + 99) / 100 * 100 )); fi',
-    `echo "${M_START} ${SAMPLER_PROTOCOL_VERSION} cgroup=$ver reader=$reader cat=$hascat sleep=$sl interval_cs=$ival dir=$dir"`,
-    'seq=0; next=$now',
+    `echo "${M_START} ${SAMPLER_PROTOCOL_VERSION} cgroup=$ver reader=$reader cat=$hascat sleep=$sl interval_cs=$ival procs_every=$pe dir=$dir"`,
+    'seq=0; next=$now; okprev=; hot=0',
     'while :; do',
     '  tick',
     `  echo "${M_BEGIN} $seq $up"`,
@@ -158,6 +219,17 @@ export function samplerScript(options: SamplerScriptOptions = {}): string {
     `    rd "$dir/$n" || echo "${M_UNREADABLE} $n"`,
     '  done',
     `  echo "${M_END} $seq"`,
+    // The process list: every `pe` samples, and at once when the OOM kill counter moved, so the
+    // list before and the list after bracket the kill; then at every sample for the next
+    // PROCESS_LIST_HOT_SAMPLES (a stress tool restarts killed workers at once, and a worker born
+    // and killed between two 1 s lists could not be named).
+    '  if [ "$pe" -gt 0 ]; then',
+    '    oomk',
+    `    if [ "$ok" != "$okprev" ] && [ -n "$okprev" ]; then hot=${PROCESS_LIST_HOT_SAMPLES}; fi`,
+    '    if [ $((seq % pe)) = 0 ] || [ "$ok" != "$okprev" ] || [ "$hot" -gt 0 ]; then procs; fi',
+    '    [ "$hot" -gt 0 ] && hot=$((hot - 1))',
+    '    okprev=$ok',
+    '  fi',
     '  seq=$((seq + 1))',
     '  if [ "$limit" -gt 0 ] && [ "$seq" -ge "$limit" ]; then exit 0; fi',
     '  next=$((next + ival)); tick; w=$((next - now))',
@@ -189,6 +261,8 @@ export interface SamplerInfo {
   readonly intervalMs: number;
   /** The cgroup directory it reads. */
   readonly cgroupDir: string;
+  /** Processes are listed every this many samples (and after an OOM kill); 0: never. */
+  readonly processListEverySamples: number;
   /** Plain-words remarks for the user (no `cat`, slow `sleep`). */
   readonly notes: readonly string[];
 }
@@ -207,11 +281,41 @@ export interface Sample {
   readonly unreadableFiles: readonly string[];
 }
 
+/**
+ * One process of the container, from `/proc/<pid>`. Sizes are plain numbers of bytes (whole KiB
+ * from `VmRSS`, far below 2^53). Null: the figure could not be read (the process was ending).
+ */
+export interface ContainerProcessInfo {
+  readonly pid: number;
+  /** `/proc/<pid>/comm`: at most 15 bytes, e.g. `stress-ng-vm`. */
+  readonly name: string;
+  /** `/proc/<pid>/oom_score`: the kernel's badness, 0-2000; the highest is killed first. */
+  readonly oomScore: number | null;
+  readonly oomScoreAdj: number | null;
+  readonly rssBytes: number | null;
+}
+
+/** The node's `/proc/meminfo` as `free` and `top` inside the container show it: the NODE's memory. */
+export type NodeMeminfo = Readonly<Partial<Record<(typeof NODE_MEMINFO_KEYS)[number], number>>>;
+
+/** A process list taken by the sampler right after sample `seq`. */
+export interface ProcessListing {
+  readonly seq: number;
+  readonly monotonicMs: number;
+  readonly wallTime?: number;
+  /** False when `cgroup.procs` could not be read: `processes` is then empty and says nothing. */
+  readonly readable: boolean;
+  readonly processes: readonly ContainerProcessInfo[];
+  /** Bytes by `/proc/meminfo` key; empty when the file could not be read. */
+  readonly nodeMemory: NodeMeminfo;
+}
+
 export type SamplerFatalReason = 'no-memory-cgroup' | 'no-uptime' | 'no-sleep' | 'unknown';
 
 export type SamplerOutput =
   | { readonly kind: 'started'; readonly info: SamplerInfo }
   | { readonly kind: 'sample'; readonly sample: Sample }
+  | { readonly kind: 'processes'; readonly listing: ProcessListing }
   | {
       /** One sample could not be turned into figures; the following ones may be fine. */
       readonly kind: 'block-error';
@@ -269,7 +373,8 @@ function fatalMessage(reason: SamplerFatalReason, details: string): string {
  * Wall times: pass the local receive time of each chunk to `push`. The first sample completed in a
  * chunk with a receive time anchors the monotonic clock to the wall clock (`wall = anchor +
  * monotonic`), so every later sample keeps the container's exact spacing instead of the network's
- * jitter. A new sampler run (a new first line) re-anchors.
+ * jitter; a sample that arrives sooner after it was taken lowers the anchor (no sample is ever
+ * dated after its arrival). A new sampler run (a new first line) re-anchors.
  */
 export class SamplerOutputParser {
   private readonly decoder = new TextDecoder('utf-8');
@@ -280,6 +385,7 @@ export class SamplerOutputParser {
   private pendingReceivedAt: number | undefined;
   private currentInfo: SamplerInfo | null = null;
   private ignored = 0;
+  private procs: { seq: number; monotonicMs: number | null; processes: ContainerProcessInfo[]; meminfo: Record<string, number> } | null = null;
 
   /** The sampler's own description, once its first line arrived. */
   get info(): SamplerInfo | null {
@@ -346,6 +452,10 @@ export class SamplerOutputParser {
       this.marker(line, out);
       return;
     }
+    if (this.procs !== null) {
+      this.processLine(line, this.procs);
+      return;
+    }
     const b = this.block;
     if (b === null) {
       // Noise printed without a newline (a motd, a shell warning) glues itself to our first line.
@@ -372,6 +482,8 @@ export class SamplerOutputParser {
     const space = line.indexOf(' ');
     const word = space < 0 ? line : line.slice(0, space);
     const rest = space < 0 ? '' : line.slice(space + 1);
+    // A process list cut off (the sampler died while listing) ends at the next marker.
+    if (word !== M_PROCS_END) this.procs = null;
     switch (word) {
       case M_BEGIN: {
         this.closeUnfinished(out, 'a new sample started');
@@ -418,6 +530,30 @@ export class SamplerOutputParser {
         b.current = null;
         return;
       }
+      case M_PROCS: {
+        const [seqText, upText] = rest.split(' ');
+        this.procs = { seq: Number(seqText), monotonicMs: uptimeToMs(upText ?? ''), processes: [], meminfo: {} };
+        return;
+      }
+      case M_PROCS_END: {
+        const p = this.procs;
+        this.procs = null;
+        const [seqText, state] = rest.split(' ');
+        if (p === null || p.monotonicMs === null || Number(seqText) !== p.seq || !Number.isInteger(p.seq)) {
+          this.ignored++;
+          return;
+        }
+        const listing: ProcessListing = {
+          seq: p.seq,
+          monotonicMs: p.monotonicMs,
+          ...(this.anchorMs === null ? {} : { wallTime: this.anchorMs + p.monotonicMs }),
+          readable: state === 'ok',
+          processes: p.processes,
+          nodeMemory: p.meminfo,
+        };
+        out.push({ kind: 'processes', listing });
+        return;
+      }
       case M_START: {
         this.closeUnfinished(out, 'the sampler restarted');
         const info = parseStartLine(rest);
@@ -444,6 +580,31 @@ export class SamplerOutputParser {
         // A marker from a newer sampler: not ours to interpret; as content it would corrupt a file.
         this.ignored++;
     }
+  }
+
+  /** `m <key> <kB>` or `p <pid> <oom_score> <oom_score_adj> <rss kB> <name>`; anything else is dropped. */
+  private processLine(line: string, p: { processes: ContainerProcessInfo[]; meminfo: Record<string, number> }): void {
+    const num = (t: string | undefined): number | null => (t !== undefined && /^-?\d+$/.test(t) ? Number(t) : null);
+    if (line.startsWith('m ')) {
+      const [, key, kb] = line.split(' ');
+      const v = num(kb);
+      if (key !== undefined && v !== null && (NODE_MEMINFO_KEYS as readonly string[]).includes(key)) p.meminfo[key] = v * 1024;
+      else this.ignored++;
+      return;
+    }
+    const m = /^p (\d+) (\S+) (\S+) (\S+) (.*)$/.exec(line);
+    if (m === null) {
+      this.ignored++;
+      return;
+    }
+    const rssKb = num(m[4]);
+    p.processes.push({
+      pid: Number(m[1]),
+      name: m[5] as string,
+      oomScore: num(m[2]),
+      oomScoreAdj: num(m[3]),
+      rssBytes: rssKb === null ? null : rssKb * 1024,
+    });
   }
 
   private closeUnfinished(out: SamplerOutput[], why: string): void {
@@ -478,7 +639,14 @@ export class SamplerOutputParser {
       return this.blockError(b, file, `Sample ${b.seq}: ${base}${note}`);
     }
     const monotonicMs = b.monotonicMs;
-    if (this.anchorMs === null && this.pendingReceivedAt !== undefined) this.anchorMs = this.pendingReceivedAt - monotonicMs;
+    if (this.pendingReceivedAt !== undefined) {
+      // A sample cannot have been taken after it arrived: a sample that arrives sooner after it was
+      // taken than the anchoring one did lowers the anchor (the first one often waits for the exec
+      // stream to open). Later arrivals never raise it, so network jitter does not move samples,
+      // and wall times stay in order (each is at most its own receive time, after the previous one).
+      const candidate = this.pendingReceivedAt - monotonicMs;
+      if (this.anchorMs === null || candidate < this.anchorMs) this.anchorMs = candidate;
+    }
     const sample: Sample = {
       seq: b.seq,
       monotonicMs,
@@ -509,6 +677,7 @@ function parseStartLine(rest: string): SamplerInfo | null {
   const cat = kv.get('cat');
   const sleep = kv.get('sleep');
   const intervalCs = Number(kv.get('interval_cs'));
+  const procsEvery = Number(kv.get('procs_every') ?? '0');
   if ((version !== '1' && version !== '2') || (reader !== 'cat' && reader !== 'builtin')) return null;
   if (cat !== 'yes' && cat !== 'no') return null;
   if (sleep !== 'fractional' && sleep !== 'integer' && sleep !== 'none') return null;
@@ -533,6 +702,7 @@ function parseStartLine(rest: string): SamplerInfo | null {
     sleep,
     intervalMs: intervalCs * 10,
     cgroupDir,
+    processListEverySamples: Number.isInteger(procsEvery) && procsEvery > 0 ? procsEvery : 0,
     notes,
   };
 }

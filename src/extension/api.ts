@@ -2,6 +2,7 @@
 // tests use it to see what the Pods view shows; other extensions may use it the same way.
 import * as vscode from 'vscode';
 import type { KubeconfigLoad } from '../cluster/kubeconfig';
+import type { ResultsPanels } from './results/resultsPanel';
 import type { PodsNode, PodsTreeProvider } from './tree/podsTree';
 
 export interface TreeRowSnapshot {
@@ -26,6 +27,13 @@ export interface PodMemoryChaosApi {
   refreshPodsMemory(): Promise<void>;
   /** The Pods view's description (kubeconfig and memory source). */
   podsViewDescription(): string | undefined;
+  /**
+   * "Running, but the stressor is gone" for an experiment whose results panel is open (the status
+   * CodeLens shows it); null when the stress is there or no panel samples it.
+   */
+  stressorGone(namespace: string, name: string): string | null;
+  /** Open results panels: what each shows (for tests). */
+  resultsPanels(): { readonly title: string; readonly subjectKind: 'experiment' | 'pod' }[];
 }
 
 function snapshot(item: vscode.TreeItem): TreeRowSnapshot {
@@ -42,7 +50,7 @@ function rowOf(pods: PodsTreeProvider, node: PodsNode): TreeRowSnapshot {
   return snapshot(pods.resolveTreeItem(pods.getTreeItem(node), node));
 }
 
-export function podsViewApi(pods: PodsTreeProvider, firstLoad: Promise<unknown>): PodMemoryChaosApi {
+export function podsViewApi(pods: PodsTreeProvider, firstLoad: Promise<unknown>, results: ResultsPanels): PodMemoryChaosApi {
   async function nodeAt(labels: readonly string[]): Promise<PodsNode | undefined> {
     let node: PodsNode | undefined;
     for (const label of labels) {
@@ -67,5 +75,7 @@ export function podsViewApi(pods: PodsTreeProvider, firstLoad: Promise<unknown>)
     },
     refreshPodsMemory: () => pods.refreshMemory(),
     podsViewDescription: () => pods.description(),
+    stressorGone: (namespace, name) => results.stressorGone(namespace, name),
+    resultsPanels: () => results.open.map((p) => ({ title: p.panel.title, subjectKind: p.subject.kind })),
   };
 }

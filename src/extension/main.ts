@@ -10,6 +10,7 @@ import { affects, readConfig } from './config';
 import { registerStressChaosEditor } from './editor';
 import { RunningExperiments } from './experiments';
 import { registerStressMemory } from './stress/stressMemory';
+import { registerResults } from './results/register';
 import { PODS_VIEW_ID, PodsTreeProvider } from './tree/podsTree';
 
 export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
@@ -41,6 +42,10 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
   };
 
   registerCommands(context, pods, log);
+  const results = registerResults(context, {
+    kubeConfig: () => (pods.state?.state === 'loaded' ? pods.state.kubeConfig : undefined),
+    currentContext: () => (pods.state?.state === 'loaded' ? pods.state.currentContext : undefined),
+  }, log);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affects(e, 'kubeconfig')) void reload();
@@ -52,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
   );
   const firstLoad = reload().catch((e: unknown) => log.error(`reading the kubeconfig failed: ${String(e)}`));
 
-  return podsViewApi(pods, firstLoad);
+  return podsViewApi(pods, firstLoad, results);
 }
 
 export function deactivate(): void {}

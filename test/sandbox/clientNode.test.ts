@@ -62,7 +62,7 @@ suite('@kubernetes/client-node 1.4.0 against the sandbox', () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const all = await core.listPodForAllNamespaces();
     assert.deepEqual(all.items.map((p) => `${p.metadata!.namespace}/${p.metadata!.name}`), [
-      `${NS}/${BURSTABLE}`, `${NS}/hello-kubernetes-unprobed`, 'shop/cart-guaranteed', 'shop/catalog-besteffort', 'shop/checkout-with-sidecar',
+      `${NS}/${BURSTABLE}`, `${NS}/hello-kubernetes-memory-health`, `${NS}/hello-kubernetes-unprobed`, 'shop/cart-guaranteed', 'shop/catalog-besteffort', 'shop/checkout-with-sidecar',
     ]);
     const selected = await core.listNamespacedPod({ namespace: NS, labelSelector: 'app.kubernetes.io/name=hello-kubernetes' });
     assert.deepEqual(selected.items.map((p) => p.metadata!.name), [BURSTABLE]);
@@ -84,12 +84,12 @@ suite('@kubernetes/client-node 1.4.0 against the sandbox', () => {
       seen.push(`${type} ${obj.metadata.name}${obj.metadata.labels?.watched ? ' watched=' + obj.metadata.labels.watched : ''}`);
     }, () => {});
     try {
-      await until('the initial ADDED events', () => (seen.length >= 2 ? true : undefined));
+      await until('the initial ADDED events', () => (seen.length >= 3 ? true : undefined));
       const core = kc.makeApiClient(k8s.CoreV1Api);
       await core.patchNamespacedPod({ namespace: NS, name: BURSTABLE, body: [{ op: 'add', path: '/metadata/labels/watched', value: 'yes' }] });
       await until('the MODIFIED event', () => (seen.includes(`MODIFIED ${BURSTABLE} watched=yes`) ? true : undefined));
-      // The kubelet may write status changes too; the first two events are the synthetic ADDEDs.
-      assert.deepEqual(seen.slice(0, 2), [`ADDED ${BURSTABLE}`, 'ADDED hello-kubernetes-unprobed']);
+      // The kubelet may write status changes too; the first three events are the synthetic ADDEDs.
+      assert.deepEqual(seen.slice(0, 3), [`ADDED ${BURSTABLE}`, 'ADDED hello-kubernetes-memory-health', 'ADDED hello-kubernetes-unprobed']);
     } finally {
       req.abort();
     }

@@ -107,7 +107,7 @@ suite('kubectl against the sandbox', function () {
         assert.deepEqual(columns(out[0]), ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
         const rows = out.slice(1).map(columns);
         assert.deepEqual(rows.map((r) => `${r[0]}/${r[1]}`).sort(), [
-          `${NS}/${BURSTABLE}`, `${NS}/${UNPROBED}`, 'shop/cart-guaranteed', 'shop/catalog-besteffort', 'shop/checkout-with-sidecar',
+          `${NS}/${BURSTABLE}`, `${NS}/hello-kubernetes-memory-health`, `${NS}/${UNPROBED}`, 'shop/cart-guaranteed', 'shop/catalog-besteffort', 'shop/checkout-with-sidecar',
         ]);
         const checkout = rows.find((r) => r[1] === 'checkout-with-sidecar')!;
         assert.equal(checkout[2], '2/2');
@@ -353,7 +353,7 @@ suite('kubectl against the sandbox', function () {
       test('get pods -A shows READY STATUS RESTARTS AGE', async () => {
         const out = (await ok(k, ['get', 'pods', '-A'])).trimEnd().split('\n');
         assert.deepEqual(columns(out[0]), ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
-        assert.equal(out.length, 6);
+        assert.equal(out.length, 7); // the header and the default scenario's six pods
       });
 
       test('apply -f and delete -f of a StressChaos', async () => {

@@ -459,7 +459,7 @@ suite('sandbox kubelet (real processes, real cgroups)', function () {
     store.create('pods', pod('no-image', [{ name: 'app', image: 'nginx:1.27' }]));
     const c = await waitFor('ErrImagePull', () => (cs('no-image')?.state.waiting?.reason === 'ErrImagePull' ? cs('no-image') : undefined));
     const why = String(c.state.waiting.message);
-    assert.match(why, /^image "nginx:1.27" is not available in the sandbox: its images are sandbox\/hello-kubernetes, sandbox\/pause/);
+    assert.match(why, /^image "nginx:1.27" is not available in the sandbox: its images are sandbox\/hello-kubernetes, sandbox\/hello-kubernetes-memory-health, sandbox\/pause/);
     assert.equal(status('no-image')!.phase, 'Pending');
     const backOff = await waitFor('ImagePullBackOff', () => (cs('no-image')?.state.waiting?.reason === 'ImagePullBackOff' ? cs('no-image') : undefined));
     assert.equal(backOff.state.waiting.message, `Back-off pulling image "nginx:1.27": ErrImagePull: ${why}`);

@@ -266,7 +266,7 @@ suite('stress: measured on real cgroups', function () {
   // 120s or 300s kept the cgroup within 8 MiB of its limit 15–33% of the time with 3–85 OOM kills in
   // 2–2.5 min, and /healthz answered in at most 0.72 s: no probe failed, no restart; see chaos/README.md).
   // So the restart here is caused by SIGSTOP, not by memory pressure.
-  test('a liveness restart makes the stress disappear: probe failures, Killing, a new container without the stressor, the record still Injected', async () => {
+  test('a frozen app (stopped by SIGSTOP, not by memory): its liveness restart makes the stress disappear: probe failures, Killing, a new container without the stressor, the record still Injected', async () => {
     const restartsBefore = status('frozen').restartCount;
     const pid = await injected(create('frozen', { mode: 'all', selector: { labelSelectors: { app: 'frozen' } }, stressors: { memory: { workers: 1, size: '16MiB' } } }), 'frozen');
     const tree = processTree(pid);

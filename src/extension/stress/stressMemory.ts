@@ -236,6 +236,8 @@ function readDocument(document: vscode.TextDocument, target: Target): { object: 
 export async function showStressResults(state: ClusterState, created: StressChaos, log: vscode.LogOutputChannel): Promise<void> {
   const namespace = created.metadata?.namespace ?? '';
   const name = created.metadata?.name ?? '';
+  // The results panel follows the experiment from here: live curves, the expected plateau, OOM events.
+  void vscode.commands.executeCommand('podMemoryChaos.showResults', { context: state.contextName, namespace, name });
   void vscode.window.showInformationMessage(vscode.l10n.t('StressChaos {0} created in {1}; waiting for Chaos Mesh to inject it…', name, namespace));
   try {
     const injected = await state.client.chaosMesh.waitFor(namespace, name, (o) => o === undefined || conditionStatus(o, 'AllInjected') === 'True', 'to be injected', { timeoutMs: 60_000, pollMs: 1000 });

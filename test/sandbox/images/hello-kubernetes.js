@@ -8,9 +8,18 @@
 //   SANDBOX_POD_IP  the address to bind: sandbox pods share the host's network, each on its own
 //                   loopback IP (127.1.x.y), so binding 0.0.0.0 would make pods clash
 //   MESSAGE         the greeting (default "Hello world!")
-// Endpoints: `/` (the greeting, the pod and the held memory), `/healthz` (200 "ok").
+//   HEALTH_MAX_WORKING_SET_PERCENT
+//                   when set (the sandbox/hello-kubernetes-memory-health image sets 80), `/healthz`
+//                   answers 503 while the container's own working set is above this percentage of
+//                   its memory limit, the way memory health checks of web frameworks do (ASP.NET
+//                   Core's memory health check, Spring Boot's and Micronaut's memory indicators):
+//                   a memory stress then really fails the liveness probe, through the real cgroup
+//                   figures, and the kubelet restarts the container.
+// Endpoints: `/` (the greeting, the pod and the held memory), `/healthz` (200 "ok", or 503 with
+// the figures when the memory health check is on and fails).
 // Plain JavaScript run by the node binary directly: no TypeScript loader, fast to start.
 'use strict';
+const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 
@@ -33,12 +42,48 @@ const port = Number(process.env.PORT || 8080);
 const host = process.env.SANDBOX_POD_IP || '0.0.0.0';
 const message = process.env.MESSAGE || 'Hello world!';
 const started = new Date().toISOString();
+const healthMaxPercent = process.env.HEALTH_MAX_WORKING_SET_PERCENT ? Number(process.env.HEALTH_MAX_WORKING_SET_PERCENT) : null;
+if (healthMaxPercent !== null && !(healthMaxPercent > 0 && healthMaxPercent <= 100)) {
+  throw new Error(`HEALTH_MAX_WORKING_SET_PERCENT must be a number in (0, 100], got "${process.env.HEALTH_MAX_WORKING_SET_PERCENT}"`);
+}
+
+// The container's own memory cgroup, where the runtime shows it (runc: v2 at /sys/fs/cgroup, v1 at
+// /sys/fs/cgroup/memory). Working set as the kubelet computes it: usage minus inactive file pages.
+const readCgroupFile = (name) => fs.readFileSync(name, 'utf8');
+function memoryHealth() {
+  let usage, limit, stat;
+  try {
+    usage = readCgroupFile('/sys/fs/cgroup/memory.current');
+    limit = readCgroupFile('/sys/fs/cgroup/memory.max');
+    stat = readCgroupFile('/sys/fs/cgroup/memory.stat');
+  } catch {
+    usage = readCgroupFile('/sys/fs/cgroup/memory/memory.usage_in_bytes');
+    limit = readCgroupFile('/sys/fs/cgroup/memory/memory.limit_in_bytes');
+    stat = readCgroupFile('/sys/fs/cgroup/memory/memory.stat');
+  }
+  const inactive = /^(?:total_inactive_file|inactive_file) (\d+)$/m.exec(stat);
+  const usageBytes = Number(usage.trim());
+  const workingSet = Math.max(0, usageBytes - (inactive ? Number(inactive[1]) : 0));
+  const limitBytes = limit.trim() === 'max' || Number(limit) >= 2 ** 62 ? null : Number(limit.trim());
+  const percent = limitBytes === null ? 0 : (100 * workingSet) / limitBytes;
+  const mib = (b) => `${(b / 1048576).toFixed(1)}Mi`;
+  return {
+    healthy: limitBytes === null || percent <= healthMaxPercent,
+    text: `working set ${mib(workingSet)} of limit ${limitBytes === null ? 'none' : mib(limitBytes)} (${percent.toFixed(1)}%, threshold ${healthMaxPercent}%)`,
+  };
+}
 
 const server = http.createServer((req, res) => {
   const url = (req.url || '/').split('?')[0];
   if (url === '/healthz' || url === '/readyz' || url === '/livez') {
+    const health = healthMaxPercent === null ? null : memoryHealth();
+    if (health !== null && !health.healthy) {
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end(`unhealthy: ${health.text}\n`);
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/plain' });
-    res.end('ok\n');
+    res.end(health === null ? 'ok\n' : `ok: ${health.text}\n`);
     return;
   }
   if (url === '/') {

@@ -8,6 +8,11 @@
 //                              copies the node executable and the script into its own "rootfs"
 //                              and runs the copies (HELLO_LAUNCHER says why).
 //                              paulbouwer/hello-kubernetes:<any tag> runs the same.
+//   sandbox/hello-kubernetes-memory-health
+//                              the same app whose `/healthz` fails (503) while the container's
+//                              working set is above HEALTH_MAX_WORKING_SET_PERCENT (80) of its
+//                              limit, as framework memory health checks do: with a liveness probe,
+//                              a memory stress leads to probe failures and a kubelet restart.
 //   sandbox/pause              `sleep infinity`: a tiny process, for 2,000-pod benchmarks.
 //                              registry.k8s.io/pause:<any tag> runs the same.
 //
@@ -115,6 +120,17 @@ function helloImage(): ImageDefinition {
   };
 }
 
+/** The app with a memory health check: `/healthz` fails above 80% of the limit (the container's env overrides it). */
+function memoryHealthImage(): ImageDefinition {
+  const hello = helloImage();
+  return {
+    ...hello,
+    name: 'sandbox/hello-kubernetes-memory-health',
+    env: { ...hello.env, HEALTH_MAX_WORKING_SET_PERCENT: '80' },
+    digest: digestOf(`${hello.digest} HEALTH_MAX_WORKING_SET_PERCENT=80`),
+  };
+}
+
 function pauseImage(): ImageDefinition {
   return { name: 'sandbox/pause', entrypoint: ['sleep', 'infinity'], cmd: [], env: {}, writesLogs: false, digest: digestOf('sleep infinity') };
 }
@@ -131,12 +147,13 @@ export function imageRepository(image: string): string {
 const KNOWN: Record<string, () => ImageDefinition> = {
   'sandbox/hello-kubernetes': helloImage,
   'paulbouwer/hello-kubernetes': helloImage,
+  'sandbox/hello-kubernetes-memory-health': memoryHealthImage,
   'sandbox/pause': pauseImage,
   'registry.k8s.io/pause': pauseImage,
   'k8s.gcr.io/pause': pauseImage,
 };
 
-export const SANDBOX_IMAGES = ['sandbox/hello-kubernetes', 'sandbox/pause'];
+export const SANDBOX_IMAGES = ['sandbox/hello-kubernetes', 'sandbox/hello-kubernetes-memory-health', 'sandbox/pause'];
 
 /** The image definition, or undefined for an image the sandbox does not have. */
 export function lookupImage(image: string): ImageDefinition | undefined {
@@ -175,7 +192,7 @@ export function resolveCommand(image: string, command: string[] | undefined, arg
       `image "${image}" is not available in the sandbox: its images are ${SANDBOX_IMAGES.join(', ')}; other images need an explicit command (it runs on the host's binaries)`,
     );
   }
-  if (def.name === 'sandbox/hello-kubernetes') removeStaleRootfs();
+  if (def.entrypoint[0] === 'sh' && def.entrypoint[2] === HELLO_LAUNCHER) removeStaleRootfs();
   const tail = args ?? def.cmd;
   return {
     argv: [...def.entrypoint, ...tail],

@@ -144,6 +144,7 @@ suite('sampler script: real /bin/sh against the real kernel files', () => {
           sleep: 'none',
           intervalMs: 250,
           cgroupDir: version === 'v1' ? path.join(layout.cgroupRoot, 'memory') : layout.cgroupRoot,
+          processListEverySamples: 0,
           notes: [],
         });
         assert.equal(sampled?.kind, 'sample');
@@ -319,7 +320,7 @@ suite('sampler script: options', () => {
 
   test('the default reads /sys/fs/cgroup and /proc at 250 ms', () => {
     const script = samplerScript();
-    assert.match(script, /^root='\/sys\/fs\/cgroup'; proc='\/proc'; ival=25; limit=0; reader=builtin\n/);
+    assert.match(script, /^root='\/sys\/fs\/cgroup'; proc='\/proc'; ival=25; limit=0; reader=builtin; pe=0\n/);
   });
 
   test("a root with a single quote is quoted for sh, and the script uses only POSIX features", () => {
@@ -457,6 +458,19 @@ suite('sampler output parser', () => {
     const second = parser.push(block(1, '100.25', v2), 1_700_000_001_150);
     const wall = [...first, ...second].map((o) => (o.kind === 'sample' ? o.sample.wallTime : undefined));
     assert.deepEqual(wall, [1_700_000_000_000, 1_700_000_000_250]);
+  });
+
+  test('a first sample that arrived late does not date the later ones after their own arrival', () => {
+    const parser = new SamplerOutputParser();
+    // sample 0 taken at uptime 100.00 but delivered 500 ms later (the exec stream was opening)
+    const first = parser.push(block(0, '100.00', v2), 1_700_000_000_500);
+    // sample 1, taken 250 ms after it, arrives 10 ms after sample 0: it cannot have been taken
+    // after its arrival, so the anchor moves down to it
+    const second = parser.push(block(1, '100.25', v2), 1_700_000_000_510);
+    // sample 2 arrives late (jitter): it keeps the container's spacing from the new anchor
+    const third = parser.push(block(2, '100.50', v2), 1_700_000_000_900);
+    const wall = [...first, ...second, ...third].map((o) => (o.kind === 'sample' ? o.sample.wallTime : undefined));
+    assert.deepEqual(wall, [1_700_000_000_500, 1_700_000_000_510, 1_700_000_000_760]);
   });
 
   test('without receive times there is no wall time', () => {
