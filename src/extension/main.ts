@@ -11,6 +11,7 @@ import { registerStressChaosEditor } from './editor';
 import { RunningExperiments } from './experiments';
 import { registerStressMemory } from './stress/stressMemory';
 import { registerResults } from './results/register';
+import type { ResultsPanels } from './results/resultsPanel';
 import { PODS_VIEW_ID, PodsTreeProvider } from './tree/podsTree';
 
 export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
@@ -33,7 +34,9 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
   context.subscriptions.push(running);
   registerStressMemory(context, pods, running, log);
 
-  const editor = registerStressChaosEditor(context, () => pods.state, running, log);
+  // The results panels are registered below; the CodeLens asks them later, through this holder.
+  const panels: { results?: ResultsPanels } = {};
+  const editor = registerStressChaosEditor(context, () => pods.state, running, log, (namespace, name) => panels.results?.stressorGone(namespace, name) ?? null);
   const reload = async () => {
     const load = await pods.reload();
     watcher.watch(pods.watchedFiles());
@@ -57,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
   );
   const firstLoad = reload().catch((e: unknown) => log.error(`reading the kubeconfig failed: ${String(e)}`));
 
+  panels.results = results;
   return podsViewApi(pods, firstLoad, results);
 }
 

@@ -1,7 +1,7 @@
 // CodeLens above each StressChaos document, following the live object: a status line (phase from
 // the conditions, targets injected/recovered, time left), then Apply (not for documents with
 // errors, not in Restricted Mode), Dry Run, and for an object that exists Pause or Resume, Delete
-// and Show Results. Redrawn when the watch reports a change, and every few seconds while a
+// and Show Results; "the stressor is gone" when an open results panel measured it. Redrawn when the watch reports a change, and every few seconds while a
 // timer is counting down.
 import * as vscode from 'vscode';
 import { experimentSummary, isPaused, isDeleted } from '../../core';
@@ -22,6 +22,7 @@ export class StressChaosCodeLens implements vscode.CodeLensProvider, vscode.Disp
     private readonly analyses: DocumentAnalyses,
     private readonly cluster: LiveClusterHolder,
     private readonly live: LiveExperiments,
+    private readonly stressorGone: (namespace: string, name: string) => string | null = () => null,
   ) {
     this.subscriptions.push(live.onDidChange(() => this.changed.fire()), vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()));
     this.ticker = setInterval(() => this.changed.fire(), TICK_MS);
@@ -46,6 +47,9 @@ export class StressChaosCodeLens implements vscode.CodeLensProvider, vscode.Disp
       if (obj) {
         const summary = experimentSummary(obj, new Date());
         lenses.push(new vscode.CodeLens(range, { title: `$(pulse) ${summary.text}`, command: '', tooltip: vscode.l10n.t('StressChaos {0}/{1} in context {2}', namespace, info.name ?? '', cluster.session.context) }));
+        // Chaos Mesh keeps saying Injected after the stressor died; the results panel measures it.
+        const gone = info.name ? this.stressorGone(namespace, info.name) : null;
+        if (gone) lenses.push(new vscode.CodeLens(range, { title: `$(warning) ${gone}`, command: 'podMemoryChaos.showResults', arguments: [{ context: cluster.session.context, namespace, name: info.name }] }));
       } else if (this.live.synced(namespace)) {
         lens(`$(circle-outline) ${vscode.l10n.t('Not applied in {0} · {1}', cluster.session.context, namespace)}`, 'podMemoryChaos.dryRunStressChaos');
       }

@@ -29,6 +29,8 @@ export function registerStressChaosEditor(
   kubeconfig: () => KubeconfigLoad | undefined,
   running: RunningExperiments,
   log: vscode.LogOutputChannel,
+  /** "Running, but the stressor is gone" from an open results panel (null when not known). */
+  stressorGone: (namespace: string, name: string) => string | null = () => null,
 ): StressChaosEditor {
   const analyses = new DocumentAnalyses();
   const rules = vscode.Uri.joinPath(context.extensionUri, 'media', 'stresschaos-rules.md');
@@ -36,7 +38,7 @@ export function registerStressChaosEditor(
   const cluster = new LiveClusterHolder(kubeconfig);
   const hints = new ClusterHints(cluster, analyses, diagnostics, log);
   const live = new LiveExperiments(cluster, analyses);
-  const lenses = new StressChaosCodeLens(analyses, cluster, live);
+  const lenses = new StressChaosCodeLens(analyses, cluster, live, stressorGone);
   context.subscriptions.push(
     analyses,
     diagnostics,
