@@ -36,7 +36,7 @@ suite('Pods view, as a person uses it (Chromium)', () => {
     // Remote tab, which the command opens, filtered to this extension.
     const settings = page.locator('.settings-editor');
     await settings.getByText('Kubeconfig', { exact: true }).waitFor();
-    await settings.getByText('8 Settings Found').waitFor();
+    await settings.getByText('10 Settings Found').waitFor();
     await settings.getByText('Refresh Interval Seconds', { exact: true }).waitFor();
     await screenshot('settings-from-welcome');
     await page.keyboard.press('F1');

@@ -160,7 +160,9 @@ export async function useTestCluster(): Promise<string> {
   await input.fill(file);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'config' }).first().waitFor();
   await page.keyboard.press('Enter');
-  await page.locator('.activitybar a.action-label[aria-label="Pod Memory Chaos"]').click();
+  // The activity-bar entry toggles: click it only when the side bar is not showing the view.
+  const viewTitle = page.locator('.sidebar .composite.title', { hasText: /pod memory chaos/i });
+  if (!(await viewTitle.isVisible())) await page.locator('.activitybar a.action-label[aria-label="Pod Memory Chaos"]').click();
   try {
     await page.locator('.sidebar .monaco-list-row', { hasText: context }).first().waitFor({ timeout: 30_000 });
   } catch (e) {

@@ -82,7 +82,7 @@ suite('Pods view: pods, containers and memory from the cluster (in VS Code)', fu
     const namespaces = await api.podsRows([CONTEXT]);
     for (const ns of ['hello-kubernetes', 'shop']) assert.ok(byLabel(namespaces, ns), `namespace ${ns} in ${namespaces.map((r) => r.label).join(', ')}`);
     const hello = await eventually(() => api.podsRows([CONTEXT, 'hello-kubernetes']), (rows) => rows.filter((r) => r.contextValue?.startsWith('podMemoryChaos.pod.')).length === 2, 20_000);
-    assert.deepEqual(hello.filter((r) => r.contextValue?.startsWith('podMemoryChaos.pod.')).map((r) => r.label), [HELLO, 'hello-kubernetes-unprobed']);
+    assert.deepEqual(hello.filter((r) => r.contextValue?.startsWith('podMemoryChaos.pod.')).map((r) => r.label), [HELLO, 'hello-kubernetes-memory-health', 'hello-kubernetes-unprobed']);
     const shop = await eventually(() => api.podsRows([CONTEXT, 'shop']), (rows) => rows.length >= 3, 20_000);
     assert.deepEqual(shop.map((r) => r.label), ['cart-guaranteed', 'catalog-besteffort', 'checkout-with-sidecar']);
     const containers = await api.podsRows([CONTEXT, 'shop', 'checkout-with-sidecar']);

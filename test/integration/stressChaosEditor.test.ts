@@ -65,7 +65,7 @@ suite('StressChaos editor: diagnostics (in VS Code)', () => {
     const document = await open(edit(0, 0));
     const found = await diagnostics(document.uri);
     assert.deepEqual(found.map(brief), ['size-split-across-workers@13:12-13:17']);
-    assert.match(found[0].message, /each memStress worker maps 13107200 bytes \(12\.5 MiB\), 52428800 bytes \(50 MiB\) in all/);
+    assert.match(found[0].message, /each memStress worker maps 13107200 bytes \(12\.5Mi\), 52428800 bytes \(50Mi\) in all/);
   });
 
   test('a StressChaos inside a Schedule, in the second document of a file', async () => {
