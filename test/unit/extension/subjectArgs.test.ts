@@ -9,6 +9,9 @@ suite('showResults arguments (src/extension/results/subjectArgs.ts)', () => {
     { name: 'a pod and container', arg: { namespace: 'ns', pod: 'p', container: 'c' }, want: { kind: 'pod', context: 'cur', namespace: 'ns', pod: 'p', container: 'c' } },
     { name: 'a pod row of the tree', arg: { contextValue: 'podMemoryChaos.pod.running.burstable', context: 'k', namespace: 'ns', name: 'p' }, want: { kind: 'pod', context: 'k', namespace: 'ns', pod: 'p' } },
     { name: 'a container row of the tree', arg: { contextValue: 'podMemoryChaos.container.running', namespace: 'ns', pod: 'p', name: 'c' }, want: { kind: 'pod', context: 'cur', namespace: 'ns', pod: 'p', container: 'c' } },
+    // The objects the Pods view really hands to its menu commands (PodsNode), literal shapes:
+    { name: 'the Pods view\'s pod node (right-click → Show Memory Results)', arg: { kind: 'pod', id: 'pod/k/ns/p', context: 'k', namespace: 'ns', name: 'p' }, want: { kind: 'pod', context: 'k', namespace: 'ns', pod: 'p' } },
+    { name: 'the Pods view\'s container node', arg: { kind: 'container', id: 'container/k/ns/p/c', context: 'k', namespace: 'ns', pod: 'p', name: 'c' }, want: { kind: 'pod', context: 'k', namespace: 'ns', pod: 'p', container: 'c' } },
     { name: 'a namespace alone names nothing', arg: { namespace: 'ns' }, want: undefined },
     { name: 'a string is not an argument', arg: 'ns/exp', want: undefined },
     { name: 'empty strings are missing values', arg: { namespace: '', name: 'exp' }, want: undefined },
