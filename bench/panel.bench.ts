@@ -94,15 +94,23 @@ function oomKillCount(dir: string): number {
 /** Kernel OOM kill (seen by polling the cgroup's counter every 5 ms here) → the timeline entry in the host. */
 async function oomLatency(session: ClusterSession, record: Record): Promise<void> {
   const entries: { at: number; e: TimelineEntry }[] = [];
-  let appPid: number | undefined;
+  let cgroupDir: string | undefined;
   const results = new MemoryResults(session, { kind: 'experiment', namespace: NS, name: 'bench-oom' }, { intervalMs: 250 }, {
     samples: () => undefined,
     timeline: (upsert) => {
       for (const e of upsert) if (e.marker === 'oom-kill' && !entries.some((x) => x.e.id === e.id)) entries.push({ at: Date.now(), e });
     },
     processes: (view) => {
-      // any process of the container leads to its cgroup
-      appPid ??= view.rows[0]?.pid;
+      // any process of the container leads to its cgroup; short-lived ones (a stress client's
+      // sleep) may be gone before /proc is read, so try each until one answers
+      for (const row of view.rows) {
+        if (cgroupDir) break;
+        try {
+          cgroupDir = cgroupDirOf(row.pid);
+        } catch {
+          /* exited already */
+        }
+      }
     },
     status: () => undefined,
   }).start();
@@ -115,8 +123,7 @@ async function oomLatency(session: ClusterSession, record: Record): Promise<void
       metadata: { name: 'bench-oom', namespace: NS },
       spec: { mode: 'all', selector: { labelSelectors: { 'app.kubernetes.io/name': POD } }, stressors: { memory: { workers: 1, size: '3000MiB' } }, duration: '5m' },
     });
-    const pid = await waitFor('a process of the container in a process list', () => appPid, 30_000);
-    const dir = cgroupDirOf(pid);
+    const dir = await waitFor('the container\'s cgroup from a process list', () => cgroupDir, 30_000);
     // Each new burst (a kill after 15 s without one) is a new marker; measure the first kill of each.
     for (let round = 0; round < 3; round++) {
       const before = oomKillCount(dir);
