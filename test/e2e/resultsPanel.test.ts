@@ -1,13 +1,13 @@
 // The results panel as a person uses it (Chromium): the test cluster (the sandbox) with a 3000MiB
-// StressChaos on the 500Mi unprobed pod applied with kubectl, the panel opened from the
-// Pods view (right-click the pod → Show Memory Results), the curve drawn, an OOM marker and the timeline's words, and the screenshot
+// StressChaos on the 500Mi unprobed pod applied with kubectl, the panel opened from the command
+// palette, the curve drawn, an OOM marker and the timeline's words, and the screenshot
 // artifacts/screenshots/results-panel-oom.png (the README's media/results-panel.png is a copy of
 // one, looked at and committed by hand, so a test run never changes a tracked file).
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { kubectl, useTestCluster, workbench } from './workbench';
+import { kubectl, runCommand, useTestCluster, workbench } from './workbench';
 
 const NS = 'hello-kubernetes';
 
@@ -35,7 +35,7 @@ suite('Results panel, as a person uses it (Chromium)', function () {
     await kubectl(['delete', 'stresschaos', 'oom-demo', '-n', NS, '--ignore-not-found', '--wait']).catch(() => undefined);
   });
 
-  test('right-click the pod in the Pods view → Show Memory Results: the curve, an OOM kill marker and the timeline in words', async () => {
+  test('Show Memory Results from the palette: the curve, an OOM kill marker and the timeline in words', async () => {
     const { page, scratch, screenshot } = workbench();
     // On a loaded machine the remote extension host can take a while to come up; until then the
     // palette lists none of the extension's commands. Wait for it as a person would look again.
@@ -54,20 +54,9 @@ suite('Results panel, as a person uses it (Chromium)', function () {
     const manifest = path.join(scratch, 'oom-demo.yaml');
     fs.writeFileSync(manifest, OOM_DEMO);
     await kubectl(['apply', '-f', manifest]);
-    // From the Pods view: expand the context and the namespace, right-click the pod.
-    const row = (label: string) => page.locator('.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
-    const expand = async (label: string) => {
-      await row(label).waitFor({ timeout: 30_000 });
-      if ((await row(label).getAttribute('aria-expanded')) !== 'true') await row(label).click();
-    };
-    await expand('sandbox');
-    await expand(NS);
-    const pod = row('hello-kubernetes-unprobed');
-    await pod.waitFor({ timeout: 30_000 });
-    await pod.click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Show Memory Results' }).hover();
-    await page.keyboard.press('Enter');
-    await page.locator('.tab', { hasText: 'Memory: hello-kubernetes-unprobed' }).waitFor({ timeout: 30_000 });
+    await runCommand('Pod Memory Chaos: Show Memory Results');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'oom-demo' }).first().click();
+    await page.locator('.tab', { hasText: 'Memory: oom-demo' }).waitFor({ timeout: 30_000 });
     const panel: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     await panel.locator('#chart canvas').first().waitFor({ timeout: 30_000 });
     const oom = panel.locator('#timeline li[data-marker="oom-kill"]').first();
