@@ -144,15 +144,19 @@ function errorCode(e: unknown): string | undefined {
   return cause && cause !== e ? errorCode(cause) : undefined;
 }
 
-function bodyMessage(body: unknown): string | undefined {
+/**
+ * The server's words in a response body: a metav1.Status `message` (JSON text or parsed), or a
+ * plain-text body (trimmed, at most 500 characters). JSON without a message says nothing.
+ */
+export function statusMessage(body: unknown): string | undefined {
   if (typeof body === 'string') {
+    let parsed: unknown;
     try {
-      const parsed = JSON.parse(body) as { message?: unknown };
-      if (typeof parsed.message === 'string') return parsed.message;
+      parsed = JSON.parse(body);
     } catch {
-      /* not JSON */
+      return body.trim() === '' ? undefined : body.trim().slice(0, 500);
     }
-    return body.trim() === '' ? undefined : body.trim().slice(0, 500);
+    return statusMessage(parsed);
   }
   if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
     return (body as { message: string }).message;
@@ -168,12 +172,12 @@ export function toClusterError(e: unknown, at: { context: string; action: string
 
   // ApiException from the generated clients: numeric `code` and the response body.
   if (err && typeof err.code === 'number' && err.code >= 100) {
-    return new ClusterError({ ...at, kind: ClusterError.kindForStatus(err.code), status: err.code, serverMessage: bodyMessage(err.body) ?? message, cause: e });
+    return new ClusterError({ ...at, kind: ClusterError.kindForStatus(err.code), status: err.code, serverMessage: statusMessage(err.body) ?? message, cause: e });
   }
   // Watch: an Error with statusCode; ws: "Unexpected server response: 403".
   const status = typeof err?.statusCode === 'number' ? err.statusCode : Number(/Unexpected server response: (\d{3})/.exec(message)?.[1] ?? NaN);
   if (Number.isFinite(status) && status >= 100) {
-    return new ClusterError({ ...at, kind: ClusterError.kindForStatus(status), status, serverMessage: bodyMessage(err?.body) ?? message, cause: e });
+    return new ClusterError({ ...at, kind: ClusterError.kindForStatus(status), status, serverMessage: statusMessage(err?.body) ?? message, cause: e });
   }
   const code = errorCode(e);
   if (err?.name === 'TimeoutError' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || /timed? ?out/i.test(message)) {

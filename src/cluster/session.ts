@@ -13,7 +13,7 @@ import {
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { createHash } from 'node:crypto';
-import { ClusterError, isAbort, toClusterError } from './errors';
+import { ClusterError, isAbort, statusMessage, toClusterError } from './errors';
 
 export interface ClusterSession {
   /** The kubeconfig context's name. */
@@ -125,17 +125,6 @@ export function openSession(shared: KubeConfig, context: string): ClusterSession
     closed: lifetime.signal,
     dispose: () => lifetime.abort(),
   };
-}
-
-/** The `message` of a metav1.Status body, when the body is one. */
-export function statusMessage(body: string): string | undefined {
-  try {
-    const parsed = JSON.parse(body) as { kind?: string; message?: unknown };
-    return typeof parsed.message === 'string' ? parsed.message : undefined;
-  } catch {
-    const trimmed = body.trim();
-    return trimmed === '' ? undefined : trimmed.slice(0, 500);
-  }
 }
 
 /** One GET over node's http(s) with the options client-node prepared; the body read whole. */
