@@ -181,3 +181,45 @@ export async function runCommand(title: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 60_000 });
   await page.keyboard.press('Enter');
 }
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The Pods view's row whose label is exactly `label`. */
+export function podsViewRow(label: string) {
+  const { page } = workbench();
+  return page.locator('.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
+}
+
+/**
+ * Expands a Pods view row unless it is expanded already (a click toggles it, and an earlier suite
+ * may have left it open), and waits until the tree says it is.
+ */
+export async function expandPodsViewRow(label: string): Promise<void> {
+  const row = podsViewRow(label);
+  await row.waitFor({ timeout: 60_000 });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await workbench().page.waitForFunction(
+    (name) => Array.from(document.querySelectorAll('.sidebar .monaco-list-row')).some((e) => e.querySelector('.label-name')?.textContent === name && e.getAttribute('aria-expanded') === 'true'),
+    label,
+    { timeout: 30_000 },
+  );
+}
+
+/**
+ * Runs an item of a Pods view row's context menu: right-click, then a click on the menu item
+ * itself (not a key press, which goes to whatever has focus if the menu closed).
+ */
+export async function podsViewRowMenu(label: string, item: string): Promise<void> {
+  const { page } = workbench();
+  const row = podsViewRow(label);
+  await row.waitFor({ timeout: 60_000 });
+  await row.click({ button: 'right' });
+  await page.locator('.context-view .monaco-menu .action-item', { hasText: item }).first().click({ timeout: 15_000 });
+}
+
+/** The one pod of a Deployment-like app (`app.kubernetes.io/name=<app>`) in the cluster under test. */
+export async function podOfApp(namespace: string, app: string): Promise<string> {
+  const names = (await kubectl(['get', 'pods', '-n', namespace, '-l', `app.kubernetes.io/name=${app}`, '-o', 'jsonpath={.items[*].metadata.name}'])).trim().split(/\s+/).filter(Boolean);
+  assert.equal(names.length, 1, `expected one pod of ${app} in ${namespace}, found ${names.join(', ') || 'none'}`);
+  return names[0]!;
+}
