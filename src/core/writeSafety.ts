@@ -27,3 +27,14 @@ export function writeBlockedReason(state: { readonly trusted: boolean; readonly 
   if (state.readOnly) return 'Pod Memory Chaos is read-only (setting podMemoryChaos.readOnly): nothing that changes a cluster runs. Turn the setting off to apply, stress, pause or delete.';
   return undefined;
 }
+
+/**
+ * The warning an Apply confirmation must carry when the experiment never ends by itself: a
+ * StressChaos without `spec.duration` (the user's explicit choice — the editor warns and offers a
+ * fix — but one that must not go unnoticed at the moment of the change). Undefined when it ends.
+ */
+export function unboundedStressWarning(obj: { readonly spec?: unknown }): string | undefined {
+  const duration = typeof obj.spec === 'object' && obj.spec !== null ? (obj.spec as { duration?: unknown }).duration : undefined;
+  if (typeof duration === 'string' && duration.trim() !== '') return undefined;
+  return 'It has no duration: the stress runs until the StressChaos is deleted (Delete here, or Delete All StressChaos Made by Pod Memory Chaos).';
+}

@@ -1,10 +1,13 @@
 // Shared by the integration suites (bundled into each). Runs inside the extension host.
 import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { PodMemoryChaosApi } from '../../src/extension/api';
+import { findKubectls } from '../sandbox/api/kubectlBinaries';
 
 export const EXTENSION_ID = 'pod-memory-chaos.pod-memory-chaos';
 
@@ -68,4 +71,34 @@ export async function openYaml(content: string): Promise<vscode.TextDocument> {
   const editor = await vscode.window.showTextDocument(document);
   await editor.edit((b) => b.insert(new vscode.Position(0, 0), content));
   return document;
+}
+
+/** The test cluster's kubeconfig file, from the harness (the sandbox's, or PMC_TEST_KUBECONFIG's). */
+export function testKubeconfig(): string {
+  const file = process.env.PMC_TEST_KUBECONFIG;
+  assert.ok(file, 'PMC_TEST_KUBECONFIG is set by the integration harness (test/harness/runIntegration.mjs)');
+  return file;
+}
+
+/** The test cluster's context: its kubeconfig's current context (`sandbox` for the sandbox, `kind-pmc` on kind). */
+export function testContext(): string {
+  const context = /^current-context:\s*"?([^"\n]+?)"?\s*$/m.exec(fs.readFileSync(testKubeconfig(), 'utf8'))?.[1];
+  assert.ok(context, `${testKubeconfig()} names no current context`);
+  return context;
+}
+
+/**
+ * A real kubectl against the test cluster, run asynchronously (the newest one on this machine
+ * that speaks exec over WebSocket). Its answers are the expected values of tests that must not
+ * check the extension against its own code.
+ */
+export async function kubectl(args: readonly string[]): Promise<string> {
+  const newest = findKubectls().filter((k) => !k.dispatcher && k.exec === 'websocket').sort((a, b) => b.minor - a.minor)[0];
+  assert.ok(newest, 'no kubectl 1.30+ found on this machine (scripts/install-kubectl.mjs installs one)');
+  const { stdout } = await promisify(execFile)(newest.path, args, {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, KUBECONFIG: testKubeconfig(), KUBECACHEDIR: path.join(os.tmpdir(), `pmc-it-kubectl-cache-${process.pid}`) },
+  });
+  return stdout;
 }

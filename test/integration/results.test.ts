@@ -3,14 +3,14 @@
 // subject; arguments that name nothing open none.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { activeApi, eventually, setKubeconfigSetting } from './helpers';
+import { activeApi, eventually, setKubeconfigSetting, testContext, testKubeconfig } from './helpers';
+
+const CONTEXT = testContext();
 
 suite('results panel: podMemoryChaos.showResults', () => {
   suiteSetup(async function () {
     this.timeout(30_000);
-    const file = process.env.PMC_TEST_KUBECONFIG;
-    assert.ok(file, 'the harness passes the test cluster’s kubeconfig');
-    await setKubeconfigSetting(file);
+    await setKubeconfigSetting(testKubeconfig());
     const api = await activeApi();
     await eventually(() => api.kubeconfigState(), (s) => s === 'loaded', 20_000);
   });
@@ -23,9 +23,9 @@ suite('results panel: podMemoryChaos.showResults', () => {
   test('a pod (Show memory) and an experiment by namespace/name each get their own panel; the current context is used when none is given', async () => {
     const api = await activeApi();
     const pod = await vscode.commands.executeCommand('podMemoryChaos.showResults', { namespace: 'hello-kubernetes', pod: 'hello-kubernetes-unprobed' });
-    assert.deepEqual(pod, { kind: 'pod', context: 'sandbox', namespace: 'hello-kubernetes', pod: 'hello-kubernetes-unprobed' });
-    const experiment = await vscode.commands.executeCommand('podMemoryChaos.showResults', { context: 'sandbox', namespace: 'hello-kubernetes', name: 'fifty' });
-    assert.deepEqual(experiment, { kind: 'experiment', context: 'sandbox', namespace: 'hello-kubernetes', name: 'fifty' });
+    assert.deepEqual(pod, { kind: 'pod', context: CONTEXT, namespace: 'hello-kubernetes', pod: 'hello-kubernetes-unprobed' });
+    const experiment = await vscode.commands.executeCommand('podMemoryChaos.showResults', { context: CONTEXT, namespace: 'hello-kubernetes', name: 'fifty' });
+    assert.deepEqual(experiment, { kind: 'experiment', context: CONTEXT, namespace: 'hello-kubernetes', name: 'fifty' });
     // the same subject again reveals the open panel instead of opening a second one
     await vscode.commands.executeCommand('podMemoryChaos.showResults', { namespace: 'hello-kubernetes', pod: 'hello-kubernetes-unprobed' });
     assert.deepEqual(api.resultsPanels().map((p) => [p.title, p.subjectKind]).sort(), [
@@ -41,7 +41,7 @@ suite('results panel: podMemoryChaos.showResults', () => {
       pod: 'checkout-with-sidecar',
       name: 'log-shipper',
     });
-    assert.deepEqual(subject, { kind: 'pod', context: 'sandbox', namespace: 'shop', pod: 'checkout-with-sidecar', container: 'log-shipper' });
+    assert.deepEqual(subject, { kind: 'pod', context: CONTEXT, namespace: 'shop', pod: 'checkout-with-sidecar', container: 'log-shipper' });
   });
 
   test('an argument that names no experiment or pod opens nothing', async () => {

@@ -3,7 +3,9 @@
 // a 500Mi memory limit and a liveness probe). Expected values come from that scenario.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { activeApi, eventually, openYaml as open, setKubeconfigSetting } from './helpers';
+import { activeApi, eventually, openYaml as open, setKubeconfigSetting, testContext, testKubeconfig } from './helpers';
+
+const CONTEXT = testContext();
 
 const manifest = (labels: string, size: string) =>
   [
@@ -31,10 +33,8 @@ const brief = (d: vscode.Diagnostic) => `${codeOf(d)}@${d.range.start.line}:${d.
 
 suite('StressChaos editor: cluster-aware hints (test cluster)', () => {
   suiteSetup(async function () {
-    const kubeconfig = process.env.PMC_TEST_KUBECONFIG;
-    assert.ok(kubeconfig, 'the harness passes PMC_TEST_KUBECONFIG');
     const api = await activeApi();
-    await setKubeconfigSetting(kubeconfig);
+    await setKubeconfigSetting(testKubeconfig());
     await eventually(() => api.kubeconfigState(), (s) => s === 'loaded');
   });
   suiteTeardown(() => setKubeconfigSetting(undefined));
@@ -99,12 +99,12 @@ suite('StressChaos editor: CodeLens (test cluster)', () => {
   test('a StressChaos not in the cluster: its status, Apply and Dry Run above the kind line', async () => {
     const document = await open(manifest('hello-kubernetes', '100MiB').replace('name: hints', 'name: never-applied'));
     const found = await titles(document, (t) => t.some((x) => x.includes('Not applied')));
-    assert.deepEqual(found, ['1:$(circle-outline) Not applied in sandbox · hello-kubernetes', '1:$(play) Apply', '1:$(check-all) Dry Run']);
+    assert.deepEqual(found, [`1:$(circle-outline) Not applied in ${CONTEXT} · hello-kubernetes`, '1:$(play) Apply', '1:$(check-all) Dry Run']);
   });
 
   test('a document with errors gets no Apply', async () => {
     const document = await open(manifest('hello-kubernetes', '256Mi').replace('name: hints', 'name: broken'));
     const found = await titles(document, (t) => t.some((x) => x.includes('Not applied')));
-    assert.deepEqual(found, ['1:$(circle-outline) Not applied in sandbox · hello-kubernetes', '1:$(error) Fix the errors to apply', '1:$(check-all) Dry Run']);
+    assert.deepEqual(found, [`1:$(circle-outline) Not applied in ${CONTEXT} · hello-kubernetes`, '1:$(error) Fix the errors to apply', '1:$(check-all) Dry Run']);
   });
 });

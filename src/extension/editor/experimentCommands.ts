@@ -16,6 +16,7 @@ import {
   type StressChaos,
   type StressChaosDocumentInfo,
 } from '../../core';
+import { unboundedStressWarning } from '../../core/writeSafety';
 import { clusterWritesBlocked, confirmClusterChange } from '../clusterWrites';
 import { experimentEndsAt, type RunningExperiments } from '../experiments';
 import type { DocumentAnalyses } from './analysis';
@@ -122,7 +123,10 @@ async function apply(r: Ready, running: RunningExperiments, log: vscode.LogOutpu
       context: r.cluster.session.context,
       namespace: r.namespace,
       action: vscode.l10n.t('Apply StressChaos "{0}"', r.name),
-      detail: vscode.l10n.t('A server-side dry run comes first; then Chaos Mesh starts the stress in the selected pods right away.'),
+      detail: [
+        vscode.l10n.t('A server-side dry run comes first; then Chaos Mesh starts the stress in the selected pods right away.'),
+        ...[unboundedStressWarning(r.object)].filter((w) => w !== undefined),
+      ].join('\n\n'),
     },
     log,
   );

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { DEFAULT_TYPED_CONFIRMATION_PATTERNS, typedConfirmationPattern, writeBlockedReason } from '../../../src/core/writeSafety';
+import { DEFAULT_TYPED_CONFIRMATION_PATTERNS, typedConfirmationPattern, unboundedStressWarning, writeBlockedReason } from '../../../src/core/writeSafety';
 
 suite('write safety: typed confirmation and blocked writes', () => {
   const table: [string, readonly unknown[], string | undefined][] = [
@@ -25,5 +25,14 @@ suite('write safety: typed confirmation and blocked writes', () => {
     assert.match(writeBlockedReason({ trusted: false, readOnly: true }) ?? '', /^This workspace is not trusted \(Restricted Mode\)/);
     assert.match(writeBlockedReason({ trusted: true, readOnly: true }) ?? '', /read-only \(setting podMemoryChaos\.readOnly\)/);
     assert.equal(writeBlockedReason({ trusted: true, readOnly: false }), undefined);
+  });
+
+  test('an Apply of a StressChaos without a duration warns that it runs until deleted; with one, nothing', () => {
+    const memory = { stressors: { memory: { workers: 1, size: '100MiB' } }, mode: 'all' };
+    for (const spec of [memory, { ...memory, duration: '' }, { ...memory, duration: '  ' }, { ...memory, duration: 30 }]) {
+      assert.equal(unboundedStressWarning({ spec }), 'It has no duration: the stress runs until the StressChaos is deleted (Delete here, or Delete All StressChaos Made by Pod Memory Chaos).', JSON.stringify(spec));
+    }
+    assert.equal(unboundedStressWarning({}), 'It has no duration: the stress runs until the StressChaos is deleted (Delete here, or Delete All StressChaos Made by Pod Memory Chaos).');
+    assert.equal(unboundedStressWarning({ spec: { ...memory, duration: '30s' } }), undefined);
   });
 });
