@@ -1,4 +1,4 @@
-// The StressChaos CodeLens as a person uses it, against the sandbox cluster: open a StressChaos
+// The StressChaos CodeLens as a person uses it, against the test cluster: open a StressChaos
 // file, see the lenses, click Apply and confirm, and the experiment exists in the cluster with
 // its stress injected (checked with real kubectl); then Pause, Resume and Delete the same way.
 // Screenshots in artifacts/screenshots/stresschaos-*.png.
@@ -51,13 +51,16 @@ suite('StressChaos CodeLens, as a person uses it (Chromium + test cluster)', () 
     }
   }
 
+  /** The test cluster's context (`sandbox`, or PMC_TEST_KUBECONFIG's current one). */
+  let context = '';
+
   suiteSetup(async function () {
     this.timeout(180_000);
     const { page, profile } = workbench();
     // Run first on a fresh workbench, the palette lists the extension's commands only once its
     // contributions are in: wait for its activity-bar entry.
     await page.locator('.activitybar a.action-label[aria-label="Pod Memory Chaos"]').waitFor({ timeout: 90_000 });
-    await useTestCluster();
+    context = await useTestCluster();
     fs.writeFileSync(path.join(profile.workspaceDir, 'memory-stress.yaml'), MANIFEST);
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+P');
@@ -97,7 +100,7 @@ suite('StressChaos CodeLens, as a person uses it (Chromium + test cluster)', () 
     await lens(lensText).first().click();
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor();
-    assert.match(await dialog.innerText(), /namespace "hello-kubernetes" of context "sandbox"/);
+    assert.match(await dialog.innerText(), new RegExp(`namespace "hello-kubernetes" of context "${context}"`));
     await dialog.getByRole('button', { name: button, exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
   }
@@ -105,7 +108,7 @@ suite('StressChaos CodeLens, as a person uses it (Chromium + test cluster)', () 
   test('the lenses above the document: not applied yet, Apply and Dry Run', async function () {
     this.timeout(90_000);
     const { page, screenshot } = workbench();
-    await status('Not applied in sandbox · hello-kubernetes').waitFor({ timeout: 60_000 });
+    await status(`Not applied in ${context} · hello-kubernetes`).waitFor({ timeout: 60_000 });
     await lens('Apply').waitFor();
     await lens('Dry Run').waitFor();
     assert.equal(await lens('Pause').count(), 0);
@@ -113,7 +116,7 @@ suite('StressChaos CodeLens, as a person uses it (Chromium + test cluster)', () 
     await screenshot('stresschaos-lens-not-applied');
   });
 
-  test('Apply → confirm: the experiment exists in the sandbox with its stress injected; the status lens says Running', async function () {
+  test('Apply → confirm: the experiment exists in the cluster with its stress injected; the status lens says Running', async function () {
     this.timeout(120_000);
     const { screenshot } = workbench();
     await clickAndConfirm('Apply', 'Apply');
@@ -153,7 +156,7 @@ suite('StressChaos CodeLens, as a person uses it (Chromium + test cluster)', () 
     await clickAndConfirm('Apply', 'Apply');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor();
-    assert.match(await dialog.innerText(), /already exists in context "sandbox", namespace "hello-kubernetes" with another spec/);
+    assert.match(await dialog.innerText(), new RegExp(`already exists in context "${context}", namespace "hello-kubernetes" with another spec`));
     assert.match(await dialog.innerText(), /Chaos Mesh refuses any change to the spec of an existing experiment/);
     await screenshot('stresschaos-apply-changed-spec');
     await dialog.getByRole('button', { name: 'Delete and Recreate', exact: true }).click();
@@ -180,12 +183,12 @@ suite('StressChaos CodeLens, as a person uses it (Chromium + test cluster)', () 
     await setSize('96MiB'); // back to a valid document for Delete below
   });
 
-  test('Delete → confirm: the experiment is gone from the sandbox; the lens says not applied', async function () {
+  test('Delete → confirm: the experiment is gone from the cluster; the lens says not applied', async function () {
     this.timeout(120_000);
     const { screenshot } = workbench();
     await clickAndConfirm('Delete', 'Delete');
     await until(() => kubectl(['get', 'stresschaos', '-n', NAMESPACE, '-o', 'name']), (out) => !out.includes(NAME), 'kubectl to stop listing the experiment');
-    await status('Not applied in sandbox · hello-kubernetes').waitFor({ timeout: 30_000 });
+    await status(`Not applied in ${context} · hello-kubernetes`).waitFor({ timeout: 30_000 });
     await screenshot('stresschaos-lens-deleted');
   });
 });
