@@ -5,7 +5,8 @@
 // suites find what they expect. Nodes are left out (the cluster has its own) and the sandbox's
 // images become public ones: `sandbox/hello-kubernetes*` → paulbouwer/hello-kubernetes:1.10
 // (the seeds' app; HOLD_MEMORY is a sandbox-only knob and is kept only as an inert env var),
-// `sandbox/pause` → registry.k8s.io/pause:3.9.
+// `sandbox/pause` → busybox:1.36 sleeping (not registry.k8s.io/pause: the suites read every
+// container's cgroup files with `kubectl exec … sh`, and the pause image has no shell).
 // Usage: node test/real-cluster/scenario.mjs > scenario.yaml && kubectl apply -f scenario.yaml
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,7 @@ import YAML from 'yaml';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const IMAGES = [
   [/^sandbox\/hello-kubernetes/, 'paulbouwer/hello-kubernetes:1.10'],
-  [/^sandbox\/pause/, 'registry.k8s.io/pause:3.9'],
+  [/^sandbox\/pause/, 'busybox:1.36', ['sleep', '2147483647']],
 ];
 
 export function realClusterManifests(scenarioText) {
@@ -28,6 +29,7 @@ export function realClusterManifests(scenarioText) {
         const mapped = IMAGES.find(([re]) => re.test(c.image ?? ''));
         if (!mapped) throw new Error(`no public image for ${c.image} (pod ${obj.metadata?.name})`);
         c.image = mapped[1];
+        if (mapped[2]) c.command = mapped[2];
       }
     }
     out.push(obj);
