@@ -9,6 +9,10 @@ import type { LiveClusterHolder } from './liveCluster';
 
 export class LiveExperiments implements vscode.Disposable {
   private readonly watches = new Map<string, ObjectWatch<StressChaos>>();
+  /** Objects each watch last held, to notice one that disappears. */
+  private readonly seen = new Map<string, Set<string>>();
+  /** `namespace/name` → when it disappeared from the cluster (kubectl delete, another tool, Delete). */
+  private readonly deleted = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private session: unknown;
@@ -27,6 +31,20 @@ export class LiveExperiments implements vscode.Disposable {
   /** The live object, undefined when it does not exist (or the namespace is not watched yet). */
   get(namespace: string, name: string): StressChaos | undefined {
     return this.watches.get(namespace)?.snapshot.get(`${namespace}/${name}`);
+  }
+
+  /** When the object was seen to disappear from the cluster while watched; undefined if it was not. */
+  deletedAt(namespace: string, name: string): number | undefined {
+    return this.deleted.get(`${namespace}/${name}`);
+  }
+
+  private onObjects(namespace: string, objects: ReadonlyMap<string, StressChaos>): void {
+    const before = this.seen.get(namespace);
+    const now = new Set(objects.keys());
+    for (const key of before ?? []) if (!now.has(key)) this.deleted.set(key, Date.now());
+    for (const key of now) this.deleted.delete(key);
+    this.seen.set(namespace, now);
+    this.changed.fire();
   }
 
   /** Whether the namespace's watch has listed at least once (so "absent" means absent). */
@@ -67,17 +85,20 @@ export class LiveExperiments implements vscode.Disposable {
       if (!wanted.has(ns)) {
         watch.stop();
         this.watches.delete(ns);
+        this.seen.delete(ns);
       }
     }
     for (const ns of wanted) {
       if (this.watches.has(ns)) continue;
-      this.watches.set(ns, live.chaos.watch(ns, () => this.changed.fire(), () => this.changed.fire()));
+      this.watches.set(ns, live.chaos.watch(ns, (objects) => this.onObjects(ns, objects), () => this.changed.fire()));
     }
   }
 
   private stopAll(): void {
     for (const w of this.watches.values()) w.stop();
     this.watches.clear();
+    this.seen.clear();
+    this.deleted.clear();
   }
 
   dispose(): void {
