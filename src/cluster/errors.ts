@@ -200,6 +200,8 @@ export function toClusterError(e: unknown, at: { context: string; action: string
 
 /** True for the abort a caller asked for (dispose, a cancelled request), which is not a failure to show. */
 export function isAbort(e: unknown): boolean {
+  // A request that timed out was aborted by its timer: a failure (kind 'timeout'), not a requested abort.
+  if (e instanceof ClusterError) return false;
   const name = (e as { name?: unknown } | null)?.name;
   if (name === 'AbortError') return true;
   const cause = (e as { cause?: unknown } | null)?.cause;

@@ -109,6 +109,8 @@ interface Track {
   connection: { text: string; at: number; resumed: boolean } | null;
   /** The pod was deleted: sampling stopped for good. */
   deletedAt: number | null;
+  /** Exec was refused with 401: not attached again (a pod update must not retry it). */
+  refused: boolean;
 }
 
 const markerOf = (e: DisruptionEvent): MarkerKind => {
@@ -442,13 +444,14 @@ export class MemoryResults {
       reconnectMs: RECONNECT_MIN_MS,
       connection: null,
       deletedAt: null,
+      refused: false,
     };
     this.tracks.set(track.key, track);
     return track;
   }
 
   private updateTrack(t: Track, pod: V1Pod): void {
-    if (t.deletedAt !== null) return;
+    if (t.deletedAt !== null || t.refused) return;
     const spec = pod.spec?.containers.find((c) => c.name === t.ref.container);
     const req = spec?.resources?.requests?.memory;
     const lim = spec?.resources?.limits?.memory;
@@ -527,6 +530,7 @@ export class MemoryResults {
           this.startFallback(t, e.message);
         } else if (e.reason === 'unauthorized') {
           // The credentials were refused: retrying cannot help until the user signs in again.
+          t.refused = true;
           t.connection = { text: `${t.ref.pod}/${t.ref.container}: ${e.message} Sampling stopped; reopen the panel after signing in again.`, at: Date.now(), resumed: false };
           this.fault('unauthorized', `sampling ${t.key} through exec`, e.message);
         } else if (e.reason !== 'stopped' && !this.stopped && t.deletedAt === null) {

@@ -226,7 +226,7 @@ export class PodMemoryClient {
     });
     if (metricsFailures.length < namespaces.length) {
       const partial = malformedText(this.contextName, malformed);
-      return { source: 'metrics', sourceText: 'metrics.k8s.io (working set only)', problem: `Using metrics.k8s.io: ${summaryProblem}.${partial ? ` ${partial}` : ''}`, containers, pods };
+      return { source: 'metrics', sourceText: 'metrics.k8s.io (working set only)', problem: `Using metrics.k8s.io: ${sentence(summaryProblem)}${partial ? ` ${partial}` : ''}`, containers, pods };
     }
     const m = metricsFailures[0];
     const metricsProblem =
@@ -237,7 +237,7 @@ export class PodMemoryClient {
           : m.kind === 'notFound' || m.status === 503
             ? 'metrics.k8s.io is not served: metrics-server is not installed or not available'
             : m.message;
-    return { source: 'none', sourceText: 'no memory source', problem: `No memory figures: ${summaryProblem}, and ${metricsProblem}.`, containers, pods };
+    return { source: 'none', sourceText: 'no memory source', problem: `No memory figures: ${summaryProblem?.replace(/\.$/, '')}, and ${sentence(metricsProblem)}`, containers, pods };
   }
 
   /** Is Chaos Mesh's StressChaos CRD installed? */
@@ -293,6 +293,11 @@ export class PodMemoryClient {
     this.stressWatch?.stop();
     this.session.dispose();
   }
+}
+
+/** The text as a sentence: one final period. */
+function sentence(text: string | undefined): string {
+  return `${(text ?? '').replace(/\.$/, '')}.`;
 }
 
 /** What was left out as malformed, in one sentence (undefined when nothing was). */
