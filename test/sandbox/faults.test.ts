@@ -336,6 +336,55 @@ suite('fault matrix (sandbox-only: the sandbox API server\'s fault switches) aga
     }
   });
 
+  test('the target container restarting (new cgroup, counters reset): the OOM kills counted before are kept, the restart is counted, nothing goes negative', async () => {
+    const name = `restarter-${Date.now().toString(36)}`;
+    await session.core.createNamespacedPod({
+      namespace: NS,
+      body: {
+        metadata: { name, labels: { 'app.kubernetes.io/name': name } },
+        spec: { restartPolicy: 'Always', containers: [{ name: 'app', image: 'sandbox/pause', resources: { limits: { memory: '100Mi' } } }] },
+      },
+    });
+    const chaos = new ChaosMeshClient(session);
+    const collector = new Collector();
+    const results = new MemoryResults(session, { kind: 'pod', namespace: NS, pod: name, container: 'app' }, { intervalMs: 250 }, collector.listener);
+    /** The kernel's own OOM-kill counter of the container's current cgroup, read by the test. */
+    const kernelOomKills = (): number => {
+      const d = sandbox.kubelet.containerCgroupDir(NS, name, 'app')!;
+      const file = fs.existsSync(path.join(d, 'memory.events')) ? 'memory.events' : 'memory.oom_control';
+      return Number(/^oom_kill (\d+)$/m.exec(fs.readFileSync(path.join(d, file), 'utf8'))?.[1] ?? NaN);
+    };
+    const summaryLine = () => results.statusView().summary.lines.find((l) => l.startsWith(`${name}/app: `) && / OOM kills?, /.test(l));
+    try {
+      const firstPid = await until('the container running', () => sandbox.kubelet.containerPid(NS, name, 'app'), 30_000);
+      results.start();
+      await until('samples', () => (collector.times(`${NS}/${name}/app`).length >= 4 ? true : undefined), 30_000);
+      await chaos.create({
+        apiVersion: 'chaos-mesh.org/v1alpha1', kind: 'StressChaos', metadata: { name, namespace: NS },
+        spec: { mode: 'all', selector: { labelSelectors: { 'app.kubernetes.io/name': name } }, stressors: { memory: { workers: 1, size: '3000MiB', options: ['--time', '3s'] } }, duration: '5m' },
+      });
+      await until('OOM kills in the container', () => (kernelOomKills() >= 2 ? true : undefined), 60_000);
+      await chaos.delete(NS, name, { timeoutMs: 30_000 });
+      const killsBefore = kernelOomKills();
+      await until(`the panel counting the kernel's ${killsBefore} OOM kills`, () => (summaryLine()?.startsWith(`${name}/app: ${killsBefore} OOM kills, 0 restarts`) ? true : undefined), 30_000);
+      process.kill(firstPid, 'SIGKILL');
+      const newPid = await until('the restarted container', () => {
+        const pid = sandbox.kubelet.containerPid(NS, name, 'app');
+        return pid !== undefined && pid !== firstPid ? pid : undefined;
+      }, 60_000);
+      assert.ok(newPid);
+      assert.equal(kernelOomKills(), 0, 'the new cgroup counts from 0');
+      const restartedAt = Date.now();
+      await until('samples of the new container', () => (collector.times(`${NS}/${name}/app`).filter((t) => t > restartedAt).length >= 4 ? true : undefined), 30_000);
+      await until('the restart counted', () => (summaryLine()?.includes('1 restart') ? true : undefined), 30_000);
+      assert.ok(summaryLine()!.startsWith(`${name}/app: ${killsBefore} OOM kills, 1 restart`), summaryLine());
+    } finally {
+      results.stop();
+      await chaos.delete(NS, name, { timeoutMs: 30_000 }).catch(() => undefined);
+      await session.core.deleteNamespacedPod({ name, namespace: NS }).catch(() => undefined);
+    }
+  });
+
   test('the experiment deleted from outside (another client): the panel says it was deleted, and keeps its samples', async () => {
     const name = `outside-${Date.now().toString(36)}`;
     const chaos = new ChaosMeshClient(session);
