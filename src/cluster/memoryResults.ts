@@ -169,6 +169,7 @@ export class MemoryResults {
         what: `pods in namespace "${ns}"`,
         onChange: (pods) => this.onPods(pods),
         onState: (s) => this.onWatchState('pods', s),
+        onRecovered: (e) => this.fault(e.kind, e.action, e.message),
       }).start(),
       new ObjectWatch<CoreV1Event>({
         session: this.session,
@@ -177,6 +178,7 @@ export class MemoryResults {
         what: `events in namespace "${ns}"`,
         onChange: (events) => this.onEvents(events),
         onState: (s) => this.onWatchState('events', s),
+        onRecovered: (e) => this.fault(e.kind, e.action, e.message),
       }).start(),
     );
     if (this.target.kind === 'experiment') {

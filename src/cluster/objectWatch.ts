@@ -44,6 +44,8 @@ export interface ObjectWatchOptions<T extends WatchedObject> {
   /** Called after each batch of changes with the whole cache (keyed namespace/name). */
   readonly onChange: (objects: ReadonlyMap<string, T>) => void;
   readonly onState?: (state: WatchState) => void;
+  /** A failure handled without a change of state (410 Gone: listed again at once), for the log. */
+  readonly onRecovered?: (error: ClusterError) => void;
   readonly resyncMs?: number;
   /** Back-off bounds; tests shorten them. */
   readonly minBackoffMs?: number;
@@ -192,6 +194,7 @@ export class ObjectWatch<T extends WatchedObject> {
       if (error.kind === 'gone') this.resourceVersion = '';
       if (error.kind === 'gone' && Date.now() - this.lastGoneRelistAt > 5000) {
         this.lastGoneRelistAt = Date.now();
+        this.options.onRecovered?.(error);
         void this.connect(true);
         return;
       }
@@ -204,6 +207,7 @@ export class ObjectWatch<T extends WatchedObject> {
       this.goneInStream = false;
       if (Date.now() - this.lastGoneRelistAt > 5000) {
         this.lastGoneRelistAt = Date.now();
+        this.options.onRecovered?.(new ClusterError({ kind: 'gone', ...at, status: 410 }));
         void this.connect(true);
         return;
       }

@@ -65,6 +65,8 @@ export class PodMemoryClient {
     readonly contextName: string,
     private readonly session: ClusterSession,
     private readonly onPodsChanged: (namespace: string) => void,
+    /** Failures the watches handled by themselves (410 Gone: listed again), for the log. */
+    private readonly onRecovered?: (error: ClusterError) => void,
   ) {
     this.chaos = new ChaosMeshClient(session);
   }
@@ -107,6 +109,7 @@ export class PodMemoryClient {
       resyncMs: RESYNC_MS,
       onChange: () => this.onPodsChanged(namespace),
       onState: () => this.onPodsChanged(namespace),
+      ...(this.onRecovered ? { onRecovered: this.onRecovered } : {}),
     });
     this.watches.set(namespace, watch);
     watch.start();

@@ -194,6 +194,7 @@ suite('fault matrix (sandbox-only: the sandbox API server\'s fault switches) aga
     let lists = 0;
     const states: WatchState['state'][] = [];
     const annotations: (string | undefined)[] = [];
+    const recovered: ClusterError[] = [];
     const podsPath = `/api/v1/namespaces/${NS}/pods`;
     const watch = new ObjectWatch<Pod>({
       session,
@@ -206,6 +207,7 @@ suite('fault matrix (sandbox-only: the sandbox API server\'s fault switches) aga
       what: `pods in namespace "${NS}"`,
       onChange: (objects) => annotations.push(objects.get(`${NS}/${UNPROBED}`)?.metadata?.annotations?.['pmc-fault']),
       onState: (s) => states.push(s.state),
+      onRecovered: (e) => recovered.push(e),
     }).start();
     try {
       await until('synced', () => (watch.state.state === 'synced' ? true : undefined), 15_000);
@@ -222,6 +224,8 @@ suite('fault matrix (sandbox-only: the sandbox API server\'s fault switches) aga
       await until('the watch saw a change made after the 410', () => (annotations.includes('after-410') ? true : undefined), 15_000);
       assert.ok(!states.includes('retrying'), `states: ${states.join(', ')}`);
       assert.equal(lists, 2);
+      // Reported for the log: the context, what was being done, the kind.
+      assert.deepEqual(recovered.map((e) => [e.kind, e.message]), [['gone', `Context "sandbox": watching pods in namespace "${NS}": the server's history is too old (410 Gone); reading everything again.`]]);
     } finally {
       watch.stop();
     }

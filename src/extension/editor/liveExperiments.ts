@@ -15,13 +15,14 @@ export class LiveExperiments implements vscode.Disposable {
   private readonly deleted = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private session: unknown;
+  private session: { readonly context: string } | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly cluster: LiveClusterHolder,
     private readonly analyses: DocumentAnalyses,
+    private readonly log?: vscode.LogOutputChannel,
   ) {
     const refresh = () => this.schedule();
     this.subscriptions.push(vscode.workspace.onDidOpenTextDocument(refresh), vscode.workspace.onDidCloseTextDocument(refresh), vscode.workspace.onDidChangeTextDocument(refresh));
@@ -41,7 +42,11 @@ export class LiveExperiments implements vscode.Disposable {
   private onObjects(namespace: string, objects: ReadonlyMap<string, StressChaos>): void {
     const before = this.seen.get(namespace);
     const now = new Set(objects.keys());
-    for (const key of before ?? []) if (!now.has(key)) this.deleted.set(key, Date.now());
+    for (const key of before ?? []) {
+      if (now.has(key)) continue;
+      this.deleted.set(key, Date.now());
+      this.log?.warn(`StressChaos CodeLens: context ${this.session?.context ?? '?'}: following StressChaos ${key}: deleted: it was deleted from the cluster`);
+    }
     for (const key of now) this.deleted.delete(key);
     this.seen.set(namespace, now);
     this.changed.fire();
