@@ -49,7 +49,7 @@ export async function startTestCluster(onCleanup, label) {
  * Sandbox-only fault switches for the suites (never known to product code): a loopback HTTP
  * endpoint announced to the extension host as PMC_SANDBOX_CONTROL (POST /api-server/stop|start,
  * /metrics/off|on, /credentials/reject|accept, /api-server/slow|fast (10 s per answer),
- * /watches/expire, /exec/drop, /summary/garbage|wrong-types|ok), and a kubeconfig whose user may not get nodes/proxy
+ * /watches/expire, /exec/drop, /summary/garbage|wrong-types|ok, /chaos-mesh/uninstall|install), and a kubeconfig whose user may not get nodes/proxy
  * (PMC_SANDBOX_NO_NODE_PROXY_KUBECONFIG).
  */
 async function startFaultControl(sandbox, dir) {
@@ -72,6 +72,8 @@ async function startFaultControl(sandbox, dir) {
     '/summary/garbage': async () => { sandbox.server.faults.corruptSummary = { garbage: true }; },
     '/summary/wrong-types': async () => { sandbox.server.faults.corruptSummary = { wrongTypesFor: 'catalog-besteffort' }; },
     '/summary/ok': async () => { sandbox.server.faults.corruptSummary = undefined; },
+    '/chaos-mesh/uninstall': async () => { sandbox.server.faults.chaosMeshAbsent = true; },
+    '/chaos-mesh/install': async () => { sandbox.server.faults.chaosMeshAbsent = false; },
   };
   const server = http.createServer((req, res) => {
     const action = req.method === 'POST' ? actions[req.url ?? ''] : undefined;

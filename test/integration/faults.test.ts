@@ -35,7 +35,7 @@ suite('Pods view, CodeLens and status bar under faults (sandbox-only, in VS Code
     await eventually(() => api.kubeconfigState(), (s) => s === 'loaded');
   });
   teardown(async () => {
-    for (const a of ['/credentials/accept', '/api-server/fast', '/summary/ok']) await control(a);
+    for (const a of ['/credentials/accept', '/api-server/fast', '/summary/ok', '/chaos-mesh/install']) await control(a);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
   suiteTeardown(async () => {
@@ -99,6 +99,21 @@ suite('Pods view, CodeLens and status bar under faults (sandbox-only, in VS Code
     assert.match(cart.description ?? '', /^\d+(\.\d)?(Ki|Mi) · /, 'cart keeps its figures');
     const catalog = shop.find((r) => r.label === 'catalog-besteffort')!;
     assert.doesNotMatch(catalog.description ?? '', /^\d+(\.\d)?(Ki|Mi) · /, 'catalog has no figures');
+  });
+
+  test('sandbox-only: Chaos Mesh not installed → a row says Stress Memory… is off and why; the pod rows are not stressable', async () => {
+    const api = await activeApi();
+    await control('/chaos-mesh/uninstall');
+    await vscode.commands.executeCommand('podMemoryChaos.refresh');
+    const rows = await eventually(() => api.podsRows([CONTEXT]), (r) => messageRow(r, 'noChaosMesh') !== undefined, 30_000);
+    const row = messageRow(rows, 'noChaosMesh')!;
+    assert.equal(row.label, 'Chaos Mesh not installed: Stress Memory… is off');
+    assert.equal(row.tooltip, 'Chaos Mesh is not installed in context "sandbox": the API server does not serve chaos-mesh.org/v1alpha1. Install it (helm install chaos-mesh chaos-mesh/chaos-mesh) to run stresses.');
+    const shop = await eventually(() => api.podsRows([CONTEXT, 'shop']), (r) => r.length >= 3, 20_000);
+    assert.ok(shop.every((r) => r.contextValue === 'podMemoryChaos.pod.readonly'), JSON.stringify(shop.map((r) => r.contextValue)));
+    await control('/chaos-mesh/install');
+    await vscode.commands.executeCommand('podMemoryChaos.refresh');
+    await eventually(() => api.podsRows([CONTEXT]), (r) => messageRow(r, 'noChaosMesh') === undefined, 30_000);
   });
 
   test('sandbox-only: a StressChaos deleted with another client → its CodeLens and the running-stresses item say it was deleted', async () => {

@@ -72,6 +72,7 @@ suite('fault matrix (sandbox-only: the sandbox API server\'s fault switches) aga
     f.corruptSummary = undefined;
     f.corruptMetrics = undefined;
     f.metricsUnavailable = false;
+    f.chaosMeshAbsent = false;
     assert.deepEqual(unhandled, [], 'no unhandled rejection');
   });
 
@@ -387,6 +388,14 @@ suite('fault matrix (sandbox-only: the sandbox API server\'s fault switches) aga
       await chaos.delete(NS, name, { timeoutMs: 30_000 }).catch(() => undefined);
       await session.core.deleteNamespacedPod({ name, namespace: NS }).catch(() => undefined);
     }
+  });
+
+  test('Chaos Mesh not installed: detection says so in words, naming the context and how to install it', async () => {
+    sandbox.server.faults.chaosMeshAbsent = true;
+    assert.deepEqual(await new ChaosMeshClient(session).detect(), {
+      installed: false,
+      reason: 'Chaos Mesh is not installed in context "sandbox": the API server does not serve chaos-mesh.org/v1alpha1. Install it (helm install chaos-mesh chaos-mesh/chaos-mesh) to run stresses.',
+    });
   });
 
   test('the experiment deleted from outside (another client): the panel says it was deleted, and keeps its samples', async () => {

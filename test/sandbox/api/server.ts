@@ -62,6 +62,8 @@ export interface ApiFaults {
   corruptSummary: CorruptAnswer | undefined;
   /** metrics.k8s.io pod metrics answer malformed. */
   corruptMetrics: CorruptAnswer | undefined;
+  /** The chaos-mesh.org API group is not served (404), as on a cluster without Chaos Mesh. */
+  chaosMeshAbsent: boolean;
 }
 
 /** The Status containerd's CRI exec gives (through the kubelet) when the image lacks the command. */
@@ -127,7 +129,7 @@ export class ApiServer {
   private readonly sockets = new Set<Socket>();
   private readonly log: (line: string) => void;
   url = '';
-  readonly faults: ApiFaults = { metricsUnavailable: false, rejectCredentials: false, delayMs: 0, noShell: new Set(), corruptSummary: undefined, corruptMetrics: undefined };
+  readonly faults: ApiFaults = { metricsUnavailable: false, rejectCredentials: false, delayMs: 0, noShell: new Set(), corruptSummary: undefined, corruptMetrics: undefined, chaosMeshAbsent: false };
   /** Open watch responses, so expireWatches can end them. */
   private readonly openWatches = new Set<() => void>();
 
@@ -296,6 +298,7 @@ export class ApiServer {
       return this.resourcePath(ctx, '', 'v1', seg.slice(2));
     }
     if (a === 'apis') {
+      if (b === 'chaos-mesh.org' && this.faults.chaosMeshAbsent) throw statusNotFoundPath();
       if (seg.length === 1 && get) return this.send(res, 200, apiGroupList());
       if (seg.length === 2 && get) {
         const g = apiGroup(b);
