@@ -157,8 +157,8 @@ suite('Pods view, CodeLens and status bar under faults (sandbox-only, in VS Code
       running.add({ context: CONTEXT, namespace: 'hello-kubernetes', name });
       assert.match(running.shown()?.text ?? '', /1 stress\(es\) running/);
       await custom.deleteNamespacedCustomObject({ ...ref, name });
-      const after = await lenses((t) => t.some((x) => x.includes('Deleted from')));
-      assert.ok(after.some((t) => /^\$\(trash\) Deleted from sandbox · hello-kubernetes at \d/.test(t)), after.join(' | '));
+      const after = await lenses((t) => t.some((x) => x.includes('Deleted outside')));
+      assert.ok(after.some((t) => /^\$\(trash\) Deleted outside this editor from sandbox · hello-kubernetes at \d/.test(t)), after.join(' | '));
       const shown = await eventually(() => running.shown(), (s) => /deleted/.test(s?.text ?? ''), 30_000);
       assert.equal(shown?.text, `$(trash) StressChaos ${name} was deleted`);
       assert.match(shown?.tooltip ?? '', new RegExp(`hello-kubernetes/${name} — deleted from the cluster at .*, before its end`));

@@ -51,7 +51,7 @@ export function registerStressChaosEditor(
     ...registerExperimentCommands(analyses, cluster, running, log, () => {
       hints.invalidate();
       lenses.refresh();
-    }),
+    }, (namespace, name) => live.deletingHere(namespace, name)),
   );
 
   context.subscriptions.push(

@@ -11,8 +11,10 @@ export class LiveExperiments implements vscode.Disposable {
   private readonly watches = new Map<string, ObjectWatch<StressChaos>>();
   /** Objects each watch last held, to notice one that disappears. */
   private readonly seen = new Map<string, Set<string>>();
-  /** `namespace/name` → when it disappeared from the cluster (kubectl delete, another tool, Delete). */
+  /** `namespace/name` → when it disappeared from the cluster by another hand (kubectl delete, another tool). */
   private readonly deleted = new Map<string, number>();
+  /** Being deleted by this editor (its Delete lens, Apply's recreate): not reported as deleted from outside. */
+  private readonly deletingByUs = new Set<string>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private session: { readonly context: string } | undefined;
@@ -34,7 +36,12 @@ export class LiveExperiments implements vscode.Disposable {
     return this.watches.get(namespace)?.snapshot.get(`${namespace}/${name}`);
   }
 
-  /** When the object was seen to disappear from the cluster while watched; undefined if it was not. */
+  /** This editor is about to delete it: its disappearance is no news. */
+  deletingHere(namespace: string, name: string): void {
+    this.deletingByUs.add(`${namespace}/${name}`);
+  }
+
+  /** When the object was seen to disappear from the cluster (deleted outside this editor) while watched; undefined if it was not. */
   deletedAt(namespace: string, name: string): number | undefined {
     return this.deleted.get(`${namespace}/${name}`);
   }
@@ -44,6 +51,7 @@ export class LiveExperiments implements vscode.Disposable {
     const now = new Set(objects.keys());
     for (const key of before ?? []) {
       if (now.has(key)) continue;
+      if (this.deletingByUs.delete(key)) continue;
       this.deleted.set(key, Date.now());
       this.log?.warn(`StressChaos CodeLens: context ${this.session?.context ?? '?'}: following StressChaos ${key}: deleted: it was deleted from the cluster`);
     }
