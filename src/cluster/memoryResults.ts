@@ -34,7 +34,6 @@ import type { ContainerInfo, Curve, MarkerKind, ProcessesView, SampleBatch, Stat
 import { CURVES } from '../webview/protocol';
 import { ChaosMeshClient } from './chaosMesh';
 import { ExecSampler, containerRefKey, type ContainerRef, type ExecSamplerEvent } from './execSampler';
-import type { ClusterError } from './errors';
 import { ObjectWatch, type WatchState } from './objectWatch';
 import type { ClusterSession } from './session';
 import { SummarySampler } from './summarySampler';
@@ -220,10 +219,7 @@ export class MemoryResults {
         : s.state === 'retrying'
           ? `${s.error.message} Trying again in ${Math.round(s.retryInMs / 1000)} s.`
           : null;
-    if (text !== null && this.notices.get(key) !== text && s.state !== 'stopped') {
-      const e = (s as { error: ClusterError }).error;
-      this.fault(e.kind, e.action, text);
-    }
+    if ((s.state === 'failed' || s.state === 'retrying') && text !== null && this.notices.get(key) !== text) this.fault(s.error.kind, s.error.action, text);
     this.setNotice(key, text);
     this.listener.status();
   }

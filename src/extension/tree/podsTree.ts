@@ -378,7 +378,7 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
     const rows: PodsNode[] = [];
     if (state.memoryError) rows.push(this.errorRow(context, state.memoryError));
     else if (state.memory?.source === 'summary' && state.memory.problem) {
-      this.logFault(context, 'partialMemory', 'malformed', 'reading memory figures', state.memory.problem);
+      this.logFault(context, 'partialMemory', 'partial', 'reading memory figures', state.memory.problem);
       rows.push(this.message(context, 'partialMemory', vscode.l10n.t('Some memory figures could not be read: click for why'), state.memory.problem, 'warning', { command: 'podMemoryChaos.explain', title: 'Why', arguments: [state.memory.problem] }));
     } else if (state.memory && state.memory.source !== 'summary' && state.memory.problem) {
       this.logFault(context, 'memorySource', state.memory.source === 'none' ? 'no memory source' : 'fallback', 'reading memory figures', state.memory.problem);
