@@ -191,6 +191,30 @@ suite('fault matrix (sandbox-only: the sandbox API server\'s fault switches) aga
     }
   });
 
+  test('the exec stream lost while the API server is away: reconnection attempts back off (1 s, 2 s, 4 s…), then sampling resumes by itself', async () => {
+    const collector = new Collector();
+    const key = `${NS}/${UNPROBED}/${C}`;
+    const results = new MemoryResults(session, { kind: 'pod', namespace: NS, pod: UNPROBED, container: C }, { intervalMs: 250, flushMs: 100 }, collector.listener);
+    results.start();
+    let paused = false;
+    try {
+      await until('samples', () => (collector.times(key).length >= 4 ? true : undefined), 30_000);
+      await sandbox.server.pause();
+      paused = true;
+      const waits = () => collector.faults.flatMap((f) => (f.action === `sampling ${key} through exec` ? [Number(/reconnecting in (\d+) s\.$/.exec(f.message)?.[1])] : []));
+      await until('three reconnection attempts', () => (waits().length >= 3 ? true : undefined), 30_000);
+      assert.deepEqual(waits().slice(0, 3), [1, 2, 4]);
+      await sandbox.server.resume();
+      paused = false;
+      await until('the panel says it resumed', () => noticeMatching(results, /resumed at/), 60_000);
+      const count = collector.times(key).length;
+      await until('new samples', () => (collector.times(key).length >= count + 4 ? true : undefined), 30_000);
+    } finally {
+      if (paused) await sandbox.server.resume();
+      results.stop();
+    }
+  });
+
   test('a watch whose history expired (410 Gone): it lists again and carries on, without a retry notice', async () => {
     let lists = 0;
     const states: WatchState['state'][] = [];
