@@ -22,6 +22,8 @@ export type ClusterErrorKind =
   | 'gone'
   /** No answer in time (request timeout, 504). */
   | 'timeout'
+  /** An answer that could not be read: not JSON, or not the shape asked for. */
+  | 'malformed'
   /** 5xx: the server failed. */
   | 'server'
   | 'unknown';
@@ -82,7 +84,7 @@ export class ClusterError extends Error {
 
   /** True when trying the same thing again later may succeed without the user doing anything. */
   get retryable(): boolean {
-    return this.kind === 'unreachable' || this.kind === 'timeout' || this.kind === 'server' || this.kind === 'gone';
+    return this.kind === 'unreachable' || this.kind === 'timeout' || this.kind === 'server' || this.kind === 'gone' || this.kind === 'malformed';
   }
 }
 
@@ -128,7 +130,11 @@ function describe(init: ClusterErrorInit): string {
     case 'gone':
       return `${where}: the server's history is too old (410 Gone); reading everything again.`;
     case 'timeout':
-      return `${where} did not answer in time.${server}`;
+      // Waiting for a state (Chaos Mesh to pause…) is not the API server failing to answer.
+      if (init.action.startsWith('waiting for')) return `${where} did not finish in time.${server}`;
+      return `${where} failed: the API server is not answering (no answer in time). It may be overloaded; retrying later may help.${server}`;
+    case 'malformed':
+      return `${where} failed: the answer could not be read (${init.serverMessage ?? 'not the expected shape'}).`;
     case 'server':
       return `${where} failed on the server (${init.status ?? 500}).${server}`;
     case 'unknown':
@@ -194,6 +200,8 @@ export function toClusterError(e: unknown, at: { context: string; action: string
 
 /** True for the abort a caller asked for (dispose, a cancelled request), which is not a failure to show. */
 export function isAbort(e: unknown): boolean {
+  // A request that timed out was aborted by its timer: a failure (kind 'timeout'), not a requested abort.
+  if (e instanceof ClusterError) return false;
   const name = (e as { name?: unknown } | null)?.name;
   if (name === 'AbortError') return true;
   const cause = (e as { cause?: unknown } | null)?.cause;

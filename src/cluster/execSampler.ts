@@ -17,8 +17,11 @@ export interface ContainerRef {
 
 export const containerRefKey = (c: ContainerRef): string => `${c.namespace}/${c.pod}/${c.container}`;
 
-/** Why a stream ended; `no-shell` and `forbidden` mean: fall back to the Summary API. */
-export type SamplerEndReason = 'stopped' | 'closed' | 'no-shell' | 'forbidden' | 'fatal' | 'error';
+/**
+ * Why a stream ended; `no-shell` and `forbidden` mean: fall back to the Summary API; `unauthorized`
+ * (401): the credentials were refused, trying again cannot help.
+ */
+export type SamplerEndReason = 'stopped' | 'closed' | 'no-shell' | 'forbidden' | 'unauthorized' | 'fatal' | 'error';
 
 export type ExecSamplerEvent =
   | { readonly kind: 'started'; readonly info: SamplerInfo }
@@ -86,6 +89,7 @@ export class ExecSampler {
     } catch (e) {
       const error = toClusterError(e, { context: this.session.context, action: `exec into ${namespace}/${pod} container ${container}` });
       if (error.kind === 'forbidden') this.end('forbidden', error.message);
+      else if (error.kind === 'unauthorized') this.end('unauthorized', error.message);
       else if (NO_SHELL.test(error.message)) this.end('no-shell', `Container ${container} has no shell (sh) to run the sampler in.`);
       else this.end('error', error.message);
     }

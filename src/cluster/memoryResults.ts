@@ -34,7 +34,7 @@ import type { ContainerInfo, Curve, MarkerKind, ProcessesView, SampleBatch, Stat
 import { CURVES } from '../webview/protocol';
 import { ChaosMeshClient } from './chaosMesh';
 import { ExecSampler, containerRefKey, type ContainerRef, type ExecSamplerEvent } from './execSampler';
-import { ObjectWatch } from './objectWatch';
+import { ObjectWatch, type WatchState } from './objectWatch';
 import type { ClusterSession } from './session';
 import { SummarySampler } from './summarySampler';
 
@@ -42,12 +42,30 @@ export type ResultsTarget =
   | { readonly kind: 'experiment'; readonly namespace: string; readonly name: string }
   | { readonly kind: 'pod'; readonly namespace: string; readonly pod: string; readonly container?: string };
 
+/** A fault met while following the subject, for the log: the context, what was being done, the kind of error, the message shown. */
+export interface ResultsFault {
+  readonly context: string;
+  readonly action: string;
+  readonly kind: string;
+  readonly message: string;
+}
+
 export interface MemoryResultsListener {
   samples(batches: SampleBatch[]): void;
   timeline(upsert: TimelineEntry[], remove: string[]): void;
   processes(view: ProcessesView): void;
   status(): void;
+  /** Each fault once, when it happens (the host writes it to the log). */
+  fault?(fault: ResultsFault): void;
 }
+
+/** Reconnecting a lost exec stream: the first wait and the longest. */
+const RECONNECT_MIN_MS = 1000;
+const RECONNECT_MAX_MS = 30_000;
+/** How long "lost and resumed" stays among the notices. */
+const RESUMED_NOTICE_MS = 60_000;
+
+const clock = (t: number): string => new Date(t).toLocaleTimeString('en-GB');
 
 export interface MemoryResultsOptions {
   readonly intervalMs: number;
@@ -82,6 +100,16 @@ interface Track {
   restarts: number;
   lastRestartCount: number | undefined;
   retry: NodeJS.Timeout | undefined;
+  /** The exec stream was lost at this time and is not back yet. */
+  lostAt: number | null;
+  /** The next wait before reconnecting (doubles up to RECONNECT_MAX_MS; reset by a sample). */
+  reconnectMs: number;
+  /** "lost at … (why); reconnecting in …" or "lost at … and resumed at …", with when it was said. */
+  connection: { text: string; at: number; resumed: boolean } | null;
+  /** The pod was deleted: sampling stopped for good. */
+  deletedAt: number | null;
+  /** Exec was refused with 401: not attached again (a pod update must not retry it). */
+  refused: boolean;
 }
 
 const markerOf = (e: DisruptionEvent): MarkerKind => {
@@ -136,39 +164,68 @@ export class MemoryResults {
       new ObjectWatch<V1Pod>({
         session: this.session,
         path: `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`,
-        list: async () => {
-          const r = await this.session.core.listNamespacedPod({ namespace: ns });
-          return { items: r.items, resourceVersion: r.metadata?.resourceVersion ?? '' };
-        },
+        list: () => this.listJson<V1Pod>(`/api/v1/namespaces/${encodeURIComponent(ns)}/pods`, `listing pods in namespace "${ns}"`),
         what: `pods in namespace "${ns}"`,
         onChange: (pods) => this.onPods(pods),
-        onState: (s) => this.setNotice('pods', s.state === 'failed' || s.state === 'retrying' ? s.error.message : null),
+        onState: (s) => this.onWatchState('pods', s),
+        onRecovered: (e) => this.fault(e.kind, e.action, e.message),
       }).start(),
       new ObjectWatch<CoreV1Event>({
         session: this.session,
         path: `/api/v1/namespaces/${encodeURIComponent(ns)}/events`,
-        list: async () => {
-          const r = await this.session.core.listNamespacedEvent({ namespace: ns });
-          return { items: r.items, resourceVersion: r.metadata?.resourceVersion ?? '' };
-        },
+        list: () => this.listJson<CoreV1Event>(`/api/v1/namespaces/${encodeURIComponent(ns)}/events`, `listing events in namespace "${ns}"`),
         what: `events in namespace "${ns}"`,
         onChange: (events) => this.onEvents(events),
-        onState: (s) => this.setNotice('events', s.state === 'failed' ? s.error.message : null),
+        onState: (s) => this.onWatchState('events', s),
+        onRecovered: (e) => this.fault(e.kind, e.action, e.message),
       }).start(),
     );
     if (this.target.kind === 'experiment') {
       const name = this.target.name;
       this.watches.push(
         new ChaosMeshClient(this.session).watch(ns, (objects) => {
+          const seen = this.experiment;
           this.experiment = objects.get(`${ns}/${name}`);
-          this.setNotice('experiment', this.experiment === undefined ? `StressChaos "${name}" does not exist (any more) in namespace "${ns}".` : null);
+          if (this.experiment === undefined && seen !== undefined) {
+            // Gone from the cluster (kubectl delete, another tool, the Delete lens): said once, kept.
+            const text = `StressChaos "${name}" was deleted from namespace "${ns}" at ${clock(Date.now())} (outside this panel); the samples taken are kept.`;
+            this.setNotice('experiment', text);
+            this.fault('deleted', `following StressChaos "${name}" in namespace "${ns}"`, text);
+          } else if (this.experiment === undefined && !this.notices.get('experiment')?.includes('was deleted')) {
+            this.setNotice('experiment', `StressChaos "${name}" does not exist in namespace "${ns}".`);
+          } else if (this.experiment !== undefined) {
+            this.setNotice('experiment', null);
+          }
           this.onPods(this.podsSnapshot());
-        }, (s) => this.setNotice('experiment-watch', s.state === 'failed' ? s.error.message : null)),
+        }, (s) => this.onWatchState('experiment-watch', s)),
       );
     }
     this.flushTimer = setInterval(() => this.flush(), this.options.flushMs ?? 250);
     this.statusTimer = setInterval(() => this.refreshStatus(), 1000);
     return this;
+  }
+
+  /** A list for a watch through getJson, so a list the server does not answer times out. */
+  private async listJson<T>(path: string, action: string): Promise<{ items: T[]; resourceVersion: string }> {
+    const r = await this.session.getJson<{ items?: T[]; metadata?: { resourceVersion?: string } }>(path, { action });
+    return { items: r.items ?? [], resourceVersion: r.metadata?.resourceVersion ?? '' };
+  }
+
+  /** A watch that fails says so; one that stopped for good (401, 403) says it stopped. */
+  private onWatchState(key: string, s: WatchState): void {
+    const text =
+      s.state === 'failed'
+        ? `${s.error.message} Stopped following it: trying again cannot help until that is fixed; reopen the panel then.`
+        : s.state === 'retrying'
+          ? `${s.error.message} Trying again in ${Math.round(s.retryInMs / 1000)} s.`
+          : null;
+    if ((s.state === 'failed' || s.state === 'retrying') && text !== null && this.notices.get(key) !== text) this.fault(s.error.kind, s.error.action, text);
+    this.setNotice(key, text);
+    this.listener.status();
+  }
+
+  private fault(kind: string, action: string, message: string): void {
+    this.listener.fault?.({ context: this.session.context, action, kind, message });
   }
 
   stop(): void {
@@ -242,6 +299,7 @@ export class MemoryResults {
     const summary: string[] = [];
     for (const t of this.tracks.values()) {
       if (t.notice) notices.push(t.notice);
+      if (t.connection && (!t.connection.resumed || Date.now() - t.connection.at < RESUMED_NOTICE_MS)) notices.push(t.connection.text);
       const points = this.points(t);
       const baseline = injectedAt === null ? null : baselineBefore(points, injectedAt);
       if (baseline !== null && size !== null) plateau[t.key] = expectedPlateau(baseline, size, t.limitBytes);
@@ -334,6 +392,15 @@ export class MemoryResults {
     if (this.stopped) return;
     this.pods = new Map(pods);
     const now = Date.now();
+    for (const t of this.tracks.values()) {
+      // A pod sampled before and now gone from the watch was deleted: stop, and say so once.
+      if (t.deletedAt !== null || t.containerId === undefined || pods.has(`${t.ref.namespace}/${t.ref.pod}`)) continue;
+      t.deletedAt = now;
+      this.detach(t);
+      t.connection = null;
+      t.notice = `${t.ref.pod}/${t.ref.container}: pod ${t.ref.pod} was deleted at ${clock(now)}; sampling stopped (the samples taken are kept).`;
+      this.fault('deleted', `sampling ${t.ref.namespace}/${t.ref.pod} container ${t.ref.container}`, t.notice);
+    }
     for (const ref of this.targetRefs(pods)) {
       const key = containerRefKey(ref);
       const pod = pods.get(`${ref.namespace}/${ref.pod}`);
@@ -371,12 +438,18 @@ export class MemoryResults {
       restarts: 0,
       lastRestartCount: undefined,
       retry: undefined,
+      lostAt: null,
+      reconnectMs: RECONNECT_MIN_MS,
+      connection: null,
+      deletedAt: null,
+      refused: false,
     };
     this.tracks.set(track.key, track);
     return track;
   }
 
   private updateTrack(t: Track, pod: V1Pod): void {
+    if (t.deletedAt !== null || t.refused) return;
     const spec = pod.spec?.containers.find((c) => c.name === t.ref.container);
     const req = spec?.resources?.requests?.memory;
     const lim = spec?.resources?.limits?.memory;
@@ -432,8 +505,15 @@ export class MemoryResults {
     switch (e.kind) {
       case 'started':
         t.notice = e.info.notes.length ? `${t.ref.container}: ${e.info.notes.join(' ')}` : null;
+        if (t.lostAt !== null) {
+          const now = Date.now();
+          t.connection = { text: `${t.ref.pod}/${t.ref.container}: the exec stream was lost at ${clock(t.lostAt)} and resumed at ${clock(now)}; the samples received before it was lost are kept.`, at: now, resumed: true };
+          this.fault('resumed', `sampling ${t.key}`, t.connection.text);
+          t.lostAt = null;
+        }
         break;
       case 'sample':
+        t.reconnectMs = RECONNECT_MIN_MS;
         this.onSample(t, e.sample, e.receivedAt);
         break;
       case 'processes':
@@ -444,15 +524,26 @@ export class MemoryResults {
       case 'ended':
         t.sampler = null;
         if (e.reason === 'no-shell' || e.reason === 'forbidden') {
+          this.fault(e.reason, `sampling ${t.key} through exec`, e.message);
           this.startFallback(t, e.message);
-        } else if (e.reason !== 'stopped' && !this.stopped) {
+        } else if (e.reason === 'unauthorized') {
+          // The credentials were refused: retrying cannot help until the user signs in again.
+          t.refused = true;
+          t.connection = { text: `${t.ref.pod}/${t.ref.container}: ${e.message} Sampling stopped; reopen the panel after signing in again.`, at: Date.now(), resumed: false };
+          this.fault('unauthorized', `sampling ${t.key} through exec`, e.message);
+        } else if (e.reason !== 'stopped' && !this.stopped && t.deletedAt === null) {
           // The container stopped (a new one will come through the pod watch) or the connection
-          // dropped: try again in 2 s if the same container is still running.
+          // dropped: try again, waiting longer each time, while the same container still runs.
+          const delay = t.reconnectMs;
+          t.reconnectMs = Math.min(delay * 2, RECONNECT_MAX_MS);
+          t.lostAt ??= Date.now();
+          t.connection = { text: `${t.ref.pod}/${t.ref.container}: the exec stream was lost at ${clock(t.lostAt)} (${e.message}); reconnecting in ${Math.round(delay / 1000)} s.`, at: Date.now(), resumed: false };
+          this.fault(e.reason === 'closed' ? 'lost' : e.reason, `sampling ${t.key} through exec`, t.connection.text);
           t.retry = setTimeout(() => {
             t.retry = undefined;
             const pod = this.pods.get(`${t.ref.namespace}/${t.ref.pod}`);
             if (pod) this.updateTrack(t, pod);
-          }, 2000);
+          }, delay);
         }
         this.listener.status();
         break;
@@ -464,8 +555,9 @@ export class MemoryResults {
     t.fallback = new SummarySampler(this.session, t.ref, node, (point, source) => {
       t.source = source;
       this.appendPoint(t, point.time, point.workingSet, point.usage, point.rss, point.cache);
-    }, (message) => {
+    }, (message, error) => {
       t.notice = message;
+      this.fault((error as { kind?: string } | null)?.kind ?? 'unknown', `sampling ${t.key} from the Summary API or metrics.k8s.io`, message);
       this.listener.status();
     });
     t.source = 'summary-api';

@@ -44,6 +44,8 @@ export interface ObjectWatchOptions<T extends WatchedObject> {
   /** Called after each batch of changes with the whole cache (keyed namespace/name). */
   readonly onChange: (objects: ReadonlyMap<string, T>) => void;
   readonly onState?: (state: WatchState) => void;
+  /** A failure handled without a change of state (410 Gone: listed again at once), for the log. */
+  readonly onRecovered?: (error: ClusterError) => void;
   readonly resyncMs?: number;
   /** Back-off bounds; tests shorten them. */
   readonly minBackoffMs?: number;
@@ -68,6 +70,9 @@ export class ObjectWatch<T extends WatchedObject> {
   private current: WatchState = { state: 'listing' };
   /** Bumped by each (re)connect, so callbacks of an older watch are ignored. */
   private generation = 0;
+  /** The stream said 410 Gone (an ERROR event); relists in a row for it, so a server that keeps saying it is not hammered. */
+  private goneInStream = false;
+  private lastGoneRelistAt = 0;
 
   /** Removed again on stop: a long-lived session outlives many watches (one per results panel). */
   private readonly onSessionClosed = (): void => this.stop();
@@ -166,7 +171,10 @@ export class ObjectWatch<T extends WatchedObject> {
         break;
       case 'ERROR':
         // 410 Gone inside the stream: our resourceVersion is too old; the stream ends next.
-        if (obj.code === 410) this.resourceVersion = '';
+        if (obj.code === 410) {
+          this.resourceVersion = '';
+          this.goneInStream = true;
+        }
         return;
       case 'BOOKMARK':
         break;
@@ -183,12 +191,27 @@ export class ObjectWatch<T extends WatchedObject> {
     const at = { context: this.options.session.context, action: `watching ${this.options.what}` };
     if (err && !isAbort(err)) {
       const error = toClusterError(err, at);
-      if (error.kind === 'gone') {
-        this.resourceVersion = '';
+      if (error.kind === 'gone') this.resourceVersion = '';
+      if (error.kind === 'gone' && Date.now() - this.lastGoneRelistAt > 5000) {
+        this.lastGoneRelistAt = Date.now();
+        this.options.onRecovered?.(error);
         void this.connect(true);
         return;
       }
       this.fail(error);
+      return;
+    }
+    // The stream ended after saying 410 Gone: list again at once (a server that answers 410 again
+    // within 5 s, to a fresh list's resourceVersion, is retried with back-off like any failure).
+    if (this.goneInStream) {
+      this.goneInStream = false;
+      if (Date.now() - this.lastGoneRelistAt > 5000) {
+        this.lastGoneRelistAt = Date.now();
+        this.options.onRecovered?.(new ClusterError({ kind: 'gone', ...at, status: 410 }));
+        void this.connect(true);
+        return;
+      }
+      this.retryLater(new ClusterError({ kind: 'gone', ...at, status: 410 }));
       return;
     }
     // A clean end (server timeout, our own abort of a stale connection): resume. A watch that

@@ -65,6 +65,8 @@ export class PodMemoryClient {
     readonly contextName: string,
     private readonly session: ClusterSession,
     private readonly onPodsChanged: (namespace: string) => void,
+    /** Failures the watches handled by themselves (410 Gone: listed again), for the log. */
+    private readonly onRecovered?: (error: ClusterError) => void,
   ) {
     this.chaos = new ChaosMeshClient(session);
   }
@@ -107,6 +109,7 @@ export class PodMemoryClient {
       resyncMs: RESYNC_MS,
       onChange: () => this.onPodsChanged(namespace),
       onState: () => this.onPodsChanged(namespace),
+      ...(this.onRecovered ? { onRecovered: this.onRecovered } : {}),
     });
     this.watches.set(namespace, watch);
     watch.start();
@@ -171,6 +174,8 @@ export class PodMemoryClient {
       }
     };
     let summaryProblem: string | undefined;
+    /** Entries left out because they were malformed (the other pods keep their figures). */
+    const malformed: string[] = [];
     const trySummary = this.summaryRetryIn <= 1;
     if (trySummary && nodes.length > 0) {
       const results = await Promise.allSettled(nodes.map((node) => this.session.getJson(`/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary?only_cpu_and_memory=true`, { action: `reading the kubelet Summary API of node ${node} (get nodes/proxy)` })));
@@ -178,7 +183,9 @@ export class PodMemoryClient {
       results.forEach((r, i) => {
         if (r.status === 'fulfilled') {
           try {
-            add(parseNodeSummary(r.value).pods);
+            const problems: string[] = [];
+            add(parseNodeSummary(r.value, problems).pods);
+            for (const p of problems) malformed.push(`the Summary API of node ${nodes[i]}: ${p}`);
           } catch (e) {
             if (!(e instanceof MemorySourceError)) throw e;
             failures.push(this.fail(new Error(`node ${nodes[i]}: ${e.message}`), `read the Summary API of node ${nodes[i]}`));
@@ -190,7 +197,8 @@ export class PodMemoryClient {
       const forbidden = failures.find((f) => f.kind === 'forbidden');
       if (failures.length < nodes.length || (failures.length === 0 && nodes.length > 0)) {
         this.summaryRetryIn = 0;
-        return { source: 'summary', sourceText: 'kubelet Summary API', containers, pods, ...(failures.length ? { problem: failures[0]!.message } : {}) };
+        const problem = failures.length ? failures[0]!.message : malformedText(this.contextName, malformed);
+        return { source: 'summary', sourceText: 'kubelet Summary API', containers, pods, ...(problem ? { problem } : {}) };
       }
       const unreachable = failures.find((f) => f.kind === 'unreachable' || f.kind === 'unauthorized' || f.kind === 'timeout');
       if (unreachable) throw unreachable;
@@ -210,7 +218,9 @@ export class PodMemoryClient {
     metrics.forEach((r, i) => {
       if (r.status === 'fulfilled') {
         try {
-          add(parsePodMetricsList(r.value));
+          const problems: string[] = [];
+          add(parsePodMetricsList(r.value, problems));
+          for (const p of problems) malformed.push(`metrics.k8s.io in namespace ${namespaces[i]}: ${p}`);
         } catch (e) {
           if (!(e instanceof MemorySourceError)) throw e;
           metricsFailures.push(this.fail(e, `read metrics.k8s.io in namespace ${namespaces[i]}`));
@@ -218,7 +228,8 @@ export class PodMemoryClient {
       } else metricsFailures.push(this.fail(r.reason, `read metrics.k8s.io in namespace ${namespaces[i]}`));
     });
     if (metricsFailures.length < namespaces.length) {
-      return { source: 'metrics', sourceText: 'metrics.k8s.io (working set only)', problem: `Using metrics.k8s.io: ${summaryProblem}.`, containers, pods };
+      const partial = malformedText(this.contextName, malformed);
+      return { source: 'metrics', sourceText: 'metrics.k8s.io (working set only)', problem: `Using metrics.k8s.io: ${sentence(summaryProblem)}${partial ? ` ${partial}` : ''}`, containers, pods };
     }
     const m = metricsFailures[0];
     const metricsProblem =
@@ -229,7 +240,7 @@ export class PodMemoryClient {
           : m.kind === 'notFound' || m.status === 503
             ? 'metrics.k8s.io is not served: metrics-server is not installed or not available'
             : m.message;
-    return { source: 'none', sourceText: 'no memory source', problem: `No memory figures: ${summaryProblem}, and ${metricsProblem}.`, containers, pods };
+    return { source: 'none', sourceText: 'no memory source', problem: `No memory figures: ${summaryProblem?.replace(/\.$/, '')}, and ${sentence(metricsProblem)}`, containers, pods };
   }
 
   /** Is Chaos Mesh's StressChaos CRD installed? */
@@ -285,6 +296,17 @@ export class PodMemoryClient {
     this.stressWatch?.stop();
     this.session.dispose();
   }
+}
+
+/** The text as a sentence: one final period. */
+function sentence(text: string | undefined): string {
+  return `${(text ?? '').replace(/\.$/, '')}.`;
+}
+
+/** What was left out as malformed, in one sentence (undefined when nothing was). */
+function malformedText(context: string, malformed: readonly string[]): string | undefined {
+  if (malformed.length === 0) return undefined;
+  return `Context "${context}": some memory figures could not be read and are left out (${malformed.slice(0, 3).join('; ')}${malformed.length > 3 ? `; and ${malformed.length - 3} more` : ''}); the other pods' figures are shown.`;
 }
 
 /** Runs a short command in a container and resolves to its stdout (rejects on a non-zero exit or after 10 s). */

@@ -60,7 +60,8 @@ export function kubeConfigForContext(shared: KubeConfig, context: string): KubeC
   return own;
 }
 
-const DEFAULT_GET_TIMEOUT_MS = 15_000;
+/** A GET without an answer by then fails as 'timeout' ("not answering"); the views retry later. */
+const DEFAULT_GET_TIMEOUT_MS = 8_000;
 
 export function openSession(shared: KubeConfig, context: string): ClusterSession {
   const kc = kubeConfigForContext(shared, context);
@@ -101,7 +102,11 @@ export function openSession(shared: KubeConfig, context: string): ClusterSession
       if (status < 200 || status >= 300) {
         throw new ClusterError({ kind: ClusterError.kindForStatus(status), status, context, action, serverMessage: statusMessage(body) ?? statusText });
       }
-      return JSON.parse(body) as T;
+      try {
+        return JSON.parse(body) as T;
+      } catch (e) {
+        throw new ClusterError({ kind: 'malformed', status, context, action, serverMessage: `not JSON: ${e instanceof Error ? e.message : String(e)}`, cause: e });
+      }
     } catch (e) {
       // An abort nobody asked for is the timeout firing; a requested one (dispose, the caller's
       // signal) stays an AbortError so callers can tell it from a failure (isAbort).

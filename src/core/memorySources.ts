@@ -89,45 +89,87 @@ function summaryMemory(value: unknown, where: Where): MemoryFigures | undefined 
   return figures;
 }
 
-/** Parses one node's Summary API answer. Throws `MemorySourceError` when it is not a Summary. */
-export function parseNodeSummary(json: unknown): NodeMemorySummary {
+/**
+ * Parses one node's Summary API answer. Throws `MemorySourceError` when it is not a Summary. With
+ * `problems`, a pod whose entry is malformed is left out and why is pushed there instead, so one
+ * bad entry does not take every other pod's figures with it.
+ */
+export function parseNodeSummary(json: unknown, problems?: string[]): NodeMemorySummary {
   if (!isObject(json) || !isObject(json.node)) throw new MemorySourceError('The answer is not a kubelet Summary (no "node" object).');
   const nodeName = text(json.node.nodeName, () => 'node', 'nodeName');
   const podsRaw = json.pods ?? [];
   if (!Array.isArray(podsRaw)) throw new MemorySourceError('"pods" is not a list');
   const pods: PodMemory[] = [];
   for (let i = 0; i < podsRaw.length; i++) {
-    const p: unknown = podsRaw[i];
-    const where = (): string => `pods[${i}]`;
-    if (!isObject(p) || !isObject(p.podRef)) throw new MemorySourceError(`${where()}.podRef is missing`);
-    const containersRaw = p.containers ?? [];
-    if (!Array.isArray(containersRaw)) throw new MemorySourceError(`${where()}.containers is not a list`);
-    const containers: ContainerMemory[] = [];
-    for (let j = 0; j < containersRaw.length; j++) {
-      const c: unknown = containersRaw[j];
-      const cw = (): string => `${where()}.containers[${j}]`;
-      if (!isObject(c)) throw new MemorySourceError(`${cw()} is not an object`);
-      containers.push({ name: text(c.name, cw, 'name'), memory: summaryMemory(c.memory, () => `${cw()}.memory`) });
+    try {
+      pods.push(summaryPod(podsRaw[i], i));
+    } catch (e) {
+      if (!problems || !(e instanceof MemorySourceError)) throw e;
+      problems.push(e.message);
     }
-    const podRef = p.podRef;
-    const ref = (): string => `${where()}.podRef`;
-    pods.push({
-      namespace: text(podRef.namespace, ref, 'namespace'),
-      name: text(podRef.name, ref, 'name'),
-      ...(typeof podRef.uid === 'string' ? { uid: podRef.uid } : {}),
-      memory: summaryMemory(p.memory, () => `${where()}.memory`),
-      containers,
-    });
   }
   return { nodeName, memory: summaryMemory(json.node.memory, () => 'node.memory'), pods };
 }
 
-/** Parses a metrics.k8s.io `PodMetricsList` (or a single `PodMetrics`). */
-export function parsePodMetricsList(json: unknown): PodMemory[] {
+function summaryPod(p: unknown, i: number): PodMemory {
+  {
+    const where = (): string => `pods[${i}]`;
+    if (!isObject(p) || !isObject(p.podRef)) throw new MemorySourceError(`${where()}.podRef is missing`);
+    const containers = (): ContainerMemory[] => {
+      const containersRaw = p.containers ?? [];
+      if (!Array.isArray(containersRaw)) throw new MemorySourceError(`${where()}.containers is not a list`);
+      const out: ContainerMemory[] = [];
+      for (let j = 0; j < containersRaw.length; j++) {
+        const c: unknown = containersRaw[j];
+        const cw = (): string => `${where()}.containers[${j}]`;
+        if (!isObject(c)) throw new MemorySourceError(`${cw()} is not an object`);
+        out.push({ name: text(c.name, cw, 'name'), memory: summaryMemory(c.memory, () => `${cw()}.memory`) });
+      }
+      return out;
+    };
+    const podRef = p.podRef;
+    const ref = (): string => `${where()}.podRef`;
+    const name = text(podRef.name, ref, 'name');
+    const named = (e: unknown): never => {
+      throw e instanceof MemorySourceError ? new MemorySourceError(`pod ${name}: ${e.message}`) : e;
+    };
+    try {
+      return {
+        namespace: text(podRef.namespace, ref, 'namespace'),
+        name,
+        ...(typeof podRef.uid === 'string' ? { uid: podRef.uid } : {}),
+        memory: summaryMemory(p.memory, () => `${where()}.memory`),
+        containers: containers(),
+      };
+    } catch (e) {
+      return named(e);
+    }
+  }
+}
+
+/**
+ * Parses a metrics.k8s.io `PodMetricsList` (or a single `PodMetrics`). With `problems`, a malformed
+ * item is left out and why is pushed there (as parseNodeSummary does).
+ */
+export function parsePodMetricsList(json: unknown, problems?: string[]): PodMemory[] {
   if (!isObject(json)) throw new MemorySourceError('The answer is not a PodMetricsList.');
   const items: unknown[] = json.kind === 'PodMetrics' ? [json] : Array.isArray(json.items) ? json.items : [];
   if (json.kind !== 'PodMetrics' && !Array.isArray(json.items)) throw new MemorySourceError('The PodMetricsList has no "items".');
-  return items.map((item, i) => {
+  const pods: PodMemory[] = [];
+  items.forEach((item, i) => {
+    try {
+      pods.push(podMetricsItem(item, i));
+    } catch (e) {
+      if (!problems || !(e instanceof MemorySourceError)) throw e;
+      const name = isObject(item) && isObject(item.metadata) && typeof item.metadata.name === 'string' ? `pod ${item.metadata.name}: ` : '';
+      problems.push(`${name}${e.message}`);
+    }
+  });
+  return pods;
+}
+
+function podMetricsItem(item: unknown, i: number): PodMemory {
+  {
     const where = (): string => `items[${i}]`;
     if (!isObject(item) || !isObject(item.metadata)) throw new MemorySourceError(`${where()}.metadata is missing`);
     const time = text(item.timestamp, where, 'timestamp');
@@ -143,6 +185,7 @@ export function parsePodMetricsList(json: unknown): PodMemory[] {
         const name = text(c.name, cw, 'name');
         const usage = isObject(c.usage) ? c.usage.memory : undefined;
         if (usage === undefined) return { name, memory: undefined };
+        if (typeof usage !== 'string' && typeof usage !== 'number') throw new MemorySourceError(`${cw()}.usage.memory is not a quantity: ${JSON.stringify(usage)}`);
         let bytes: bigint;
         try {
           bytes = quantityToBytes(usage as string | number);
@@ -153,7 +196,7 @@ export function parsePodMetricsList(json: unknown): PodMemory[] {
         return { name, memory: { time, workingSetBytes: bytes, source: 'metrics' } };
       }),
     };
-  });
+  }
 }
 
 /** `namespace/name`: the key pods are matched by across sources. */

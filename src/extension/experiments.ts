@@ -23,6 +23,8 @@ export interface TrackedExperiment {
 }
 
 const POLL_MS = 5_000;
+/** How long the status bar item keeps saying that a stress was deleted. */
+const DELETED_SHOWN_MS = 5 * 60_000;
 
 /** When an experiment's duration ends, from its creation time; undefined without a duration. */
 export function experimentEndsAt(obj: StressChaos): number | undefined {
@@ -38,6 +40,9 @@ export class RunningExperiments implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('podMemoryChaos.running', vscode.StatusBarAlignment.Left, 10);
   private timer: NodeJS.Timeout | undefined;
   private readonly sessions = new Map<string, ClusterSession>();
+  /** Stresses that disappeared from the cluster before their end (deleted from outside, or by Delete), with when. */
+  private readonly deleted = new Map<string, { experiment: TrackedExperiment; at: number }>();
+  private expireTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.item.name = vscode.l10n.t('Pod Memory Chaos: running stresses');
@@ -77,7 +82,14 @@ export class RunningExperiments implements vscode.Disposable {
         const live = await new ChaosMeshClient(session).get(experiment.namespace, experiment.name);
         if (!live || ['finished', 'deleting'].includes(experimentState(live))) {
           this.tracked.delete(key);
-          this.log.info(`stress ${key} ${live ? 'finished' : 'is gone'}`);
+          if (live && experimentState(live) === 'finished') {
+            this.log.info(`stress ${key} finished`);
+          } else {
+            this.deleted.set(key, { experiment, at: Date.now() });
+            this.log.warn(`running stresses: context ${experiment.context}: following StressChaos ${experiment.namespace}/${experiment.name}: deleted: it was deleted from the cluster before its end`);
+            clearTimeout(this.expireTimer);
+            this.expireTimer = setTimeout(() => this.render(), DELETED_SHOWN_MS + 100);
+          }
         }
       } catch (e) {
         // Unreachable for now: keep showing it; it may still be running.
@@ -95,24 +107,39 @@ export class RunningExperiments implements vscode.Disposable {
 
   private render(): void {
     const running = this.list();
-    if (running.length === 0) {
+    for (const [key, d] of this.deleted) if (Date.now() - d.at > DELETED_SHOWN_MS) this.deleted.delete(key);
+    const deleted = [...this.deleted.values()];
+    if (running.length === 0 && deleted.length === 0) {
       this.item.hide();
       return;
     }
-    this.item.text = `$(flame) ${vscode.l10n.t('{0} stress(es) running', running.length)}`;
+    const deletedText = deleted.length === 1 ? vscode.l10n.t('StressChaos {0} was deleted', deleted[0]!.experiment.name) : vscode.l10n.t('{0} StressChaos deleted', deleted.length);
+    this.item.text = running.length > 0
+      ? `$(flame) ${vscode.l10n.t('{0} stress(es) running', running.length)}${deleted.length ? ` · ${deletedText}` : ''}`
+      : `$(trash) ${deletedText}`;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${vscode.l10n.t('Memory stresses started from this window')}**\n\n`);
     for (const e of running) {
       const end = e.endsAt ? vscode.l10n.t('ends {0}', new Date(e.endsAt).toLocaleTimeString()) : vscode.l10n.t('no duration: runs until deleted');
       md.appendMarkdown(`- \`${e.context}\` ${e.namespace}/${e.name} — ${end}\n`);
     }
+    for (const { experiment: e, at } of deleted) {
+      md.appendMarkdown(`- \`${e.context}\` ${e.namespace}/${e.name} — ${vscode.l10n.t('deleted from the cluster at {0}, before its end (from outside this window, or by Delete)', new Date(at).toLocaleTimeString())}\n`);
+    }
     md.appendMarkdown(`\n${vscode.l10n.t('They run in the cluster: closing this window does not stop them; each ends when its duration ends. Click to delete them now.')}`);
     this.item.tooltip = md;
     this.item.show();
   }
 
+  /** What the status bar item shows now (text and tooltip), undefined when hidden: for tests. */
+  shown(): { readonly text: string; readonly tooltip: string } | undefined {
+    if (this.tracked.size === 0 && this.deleted.size === 0) return undefined;
+    return { text: this.item.text, tooltip: this.item.tooltip instanceof vscode.MarkdownString ? this.item.tooltip.value : String(this.item.tooltip ?? '') };
+  }
+
   dispose(): void {
     clearInterval(this.timer);
+    clearTimeout(this.expireTimer);
     if (this.tracked.size > 0) {
       this.log.warn(`window closing with ${this.tracked.size} stress(es) running; they end with their duration: ${[...this.tracked.keys()].join(', ')}`);
     }

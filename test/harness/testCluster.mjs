@@ -48,7 +48,8 @@ export async function startTestCluster(onCleanup, label) {
 /**
  * Sandbox-only fault switches for the suites (never known to product code): a loopback HTTP
  * endpoint announced to the extension host as PMC_SANDBOX_CONTROL (POST /api-server/stop|start,
- * /metrics/off|on), and a kubeconfig whose user may not get nodes/proxy
+ * /metrics/off|on, /credentials/reject|accept, /api-server/slow|fast (10 s per answer),
+ * /watches/expire, /exec/drop, /summary/garbage|wrong-types|ok, /chaos-mesh/uninstall|install), and a kubeconfig whose user may not get nodes/proxy
  * (PMC_SANDBOX_NO_NODE_PROXY_KUBECONFIG).
  */
 async function startFaultControl(sandbox, dir) {
@@ -62,6 +63,17 @@ async function startFaultControl(sandbox, dir) {
     '/api-server/start': () => sandbox.server.resume(),
     '/metrics/off': async () => { sandbox.server.faults.metricsUnavailable = true; },
     '/metrics/on': async () => { sandbox.server.faults.metricsUnavailable = false; },
+    '/credentials/reject': async () => { sandbox.server.faults.rejectCredentials = true; },
+    '/credentials/accept': async () => { sandbox.server.faults.rejectCredentials = false; },
+    '/api-server/slow': async () => { sandbox.server.faults.delayMs = 10_000; },
+    '/api-server/fast': async () => { sandbox.server.faults.delayMs = 0; },
+    '/watches/expire': async () => sandbox.server.expireWatches(),
+    '/exec/drop': async () => sandbox.server.dropExecStreams(),
+    '/summary/garbage': async () => { sandbox.server.faults.corruptSummary = { garbage: true }; },
+    '/summary/wrong-types': async () => { sandbox.server.faults.corruptSummary = { wrongTypesFor: 'catalog-besteffort' }; },
+    '/summary/ok': async () => { sandbox.server.faults.corruptSummary = undefined; },
+    '/chaos-mesh/uninstall': async () => { sandbox.server.faults.chaosMeshAbsent = true; },
+    '/chaos-mesh/install': async () => { sandbox.server.faults.chaosMeshAbsent = false; },
   };
   const server = http.createServer((req, res) => {
     const action = req.method === 'POST' ? actions[req.url ?? ''] : undefined;

@@ -115,6 +115,14 @@ export class Store {
   /** @param historySize how many changes a watch can replay from an older resourceVersion. */
   constructor(private readonly historySize = 20000) {}
 
+  /** Forgets the kept history (etcd compaction): a watch from any older resourceVersion gets 410 Gone. */
+  compactHistory(): void {
+    this.history.length = 0;
+    // The revision moves on past the compaction (etcd's does with every write to any key), so a
+    // fresh list's resourceVersion can be watched from while every older one is gone.
+    this.rv++;
+  }
+
   currentResourceVersion(): number {
     return this.rv;
   }

@@ -50,6 +50,9 @@ export class StressChaosCodeLens implements vscode.CodeLensProvider, vscode.Disp
         // Chaos Mesh keeps saying Injected after the stressor died; the results panel measures it.
         const gone = info.name ? this.stressorGone(namespace, info.name) : null;
         if (gone) lenses.push(new vscode.CodeLens(range, { title: `$(warning) ${gone}`, command: 'podMemoryChaos.showResults', arguments: [{ context: cluster.session.context, namespace, name: info.name }] }));
+      } else if (info.name && this.live.deletedAt(namespace, info.name) !== undefined) {
+        const at = new Date(this.live.deletedAt(namespace, info.name)!).toLocaleTimeString();
+        lens(`$(trash) ${vscode.l10n.t('Deleted outside this editor from {0} · {1} at {2}', cluster.session.context, namespace, at)}`, 'podMemoryChaos.dryRunStressChaos');
       } else if (this.live.synced(namespace)) {
         lens(`$(circle-outline) ${vscode.l10n.t('Not applied in {0} · {1}', cluster.session.context, namespace)}`, 'podMemoryChaos.dryRunStressChaos');
       }

@@ -33,6 +33,8 @@ export function registerExperimentCommands(
   running: RunningExperiments,
   log: vscode.LogOutputChannel,
   afterChange: () => void,
+  /** Told before this editor deletes an experiment, so its lens does not report it as deleted from outside. */
+  deleting: (namespace: string, name: string) => void = () => undefined,
 ): vscode.Disposable[] {
   const run = (title: string, fn: (ready: Ready) => Promise<unknown>, mutates: boolean) => async (uri?: unknown, index?: unknown) => {
     try {
@@ -55,9 +57,9 @@ export function registerExperimentCommands(
   };
 
   return [
-    vscode.commands.registerCommand('podMemoryChaos.applyStressChaos', run(vscode.l10n.t('Apply'), (r) => apply(r, running, log), true)),
+    vscode.commands.registerCommand('podMemoryChaos.applyStressChaos', run(vscode.l10n.t('Apply'), (r) => apply(r, running, log, deleting), true)),
     vscode.commands.registerCommand('podMemoryChaos.dryRunStressChaos', run(vscode.l10n.t('Dry run'), dryRun, false)),
-    vscode.commands.registerCommand('podMemoryChaos.deleteStressChaos', run(vscode.l10n.t('Delete'), (r) => remove(r, log), true)),
+    vscode.commands.registerCommand('podMemoryChaos.deleteStressChaos', run(vscode.l10n.t('Delete'), (r) => remove(r, log, deleting), true)),
     vscode.commands.registerCommand('podMemoryChaos.pauseStressChaos', run(vscode.l10n.t('Pause'), (r) => setPaused(r, true, log), true)),
     vscode.commands.registerCommand('podMemoryChaos.resumeStressChaos', run(vscode.l10n.t('Resume'), (r) => setPaused(r, false, log), true)),
   ];
@@ -113,7 +115,7 @@ async function dryRun(r: Ready): Promise<void> {
   void vscode.window.showInformationMessage(vscode.l10n.t('Dry run passed: the API server and Chaos Mesh accept StressChaos "{0}" in {1}. Nothing was created.', r.name, where(r)));
 }
 
-async function apply(r: Ready, running: RunningExperiments, log: vscode.LogOutputChannel): Promise<StressChaos | undefined> {
+async function apply(r: Ready, running: RunningExperiments, log: vscode.LogOutputChannel, deleting: (namespace: string, name: string) => void): Promise<StressChaos | undefined> {
   if (r.hasErrors) {
     void vscode.window.showErrorMessage(vscode.l10n.t('StressChaos "{0}" has errors; fix them before applying (see the Problems view).', r.name));
     return undefined;
@@ -152,6 +154,7 @@ async function apply(r: Ready, running: RunningExperiments, log: vscode.LogOutpu
         );
         if (choice !== recreate) return undefined;
         progress.report({ message: vscode.l10n.t('deleting the running experiment (Chaos Mesh recovers its targets first)…') });
+        deleting(r.namespace, r.name);
         await r.cluster.chaos.delete(r.namespace, r.name, { signal: abort.signal, timeoutMs: INJECTION_TIMEOUT_MS });
       }
       progress.report({ message: vscode.l10n.t('server-side dry run…') });
@@ -178,7 +181,7 @@ async function apply(r: Ready, running: RunningExperiments, log: vscode.LogOutpu
   );
 }
 
-async function remove(r: Ready, log: vscode.LogOutputChannel): Promise<boolean> {
+async function remove(r: Ready, log: vscode.LogOutputChannel, deleting: (namespace: string, name: string) => void): Promise<boolean> {
   const confirmed = await confirmClusterChange(
     {
       context: r.cluster.session.context,
@@ -190,6 +193,7 @@ async function remove(r: Ready, log: vscode.LogOutputChannel): Promise<boolean> 
     log,
   );
   if (!confirmed) return false;
+  deleting(r.namespace, r.name);
   const gone = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting StressChaos "{0}": Chaos Mesh recovers the targets…', r.name) },
     () => r.cluster.chaos.delete(r.namespace, r.name, { timeoutMs: INJECTION_TIMEOUT_MS }),

@@ -37,7 +37,7 @@ export function registerStressChaosEditor(
   const diagnostics = new StressChaosDiagnostics(analyses, rules);
   const cluster = new LiveClusterHolder(kubeconfig);
   const hints = new ClusterHints(cluster, analyses, diagnostics, log);
-  const live = new LiveExperiments(cluster, analyses);
+  const live = new LiveExperiments(cluster, analyses, log);
   const lenses = new StressChaosCodeLens(analyses, cluster, live, stressorGone);
   context.subscriptions.push(
     analyses,
@@ -51,7 +51,7 @@ export function registerStressChaosEditor(
     ...registerExperimentCommands(analyses, cluster, running, log, () => {
       hints.invalidate();
       lenses.refresh();
-    }),
+    }, (namespace, name) => live.deletingHere(namespace, name)),
   );
 
   context.subscriptions.push(

@@ -9,15 +9,22 @@ import type { LiveClusterHolder } from './liveCluster';
 
 export class LiveExperiments implements vscode.Disposable {
   private readonly watches = new Map<string, ObjectWatch<StressChaos>>();
+  /** Objects each watch last held, to notice one that disappears. */
+  private readonly seen = new Map<string, Set<string>>();
+  /** `namespace/name` → when it disappeared from the cluster by another hand (kubectl delete, another tool). */
+  private readonly deleted = new Map<string, number>();
+  /** Being deleted by this editor (its Delete lens, Apply's recreate): not reported as deleted from outside. */
+  private readonly deletingByUs = new Set<string>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private session: unknown;
+  private session: { readonly context: string } | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly cluster: LiveClusterHolder,
     private readonly analyses: DocumentAnalyses,
+    private readonly log?: vscode.LogOutputChannel,
   ) {
     const refresh = () => this.schedule();
     this.subscriptions.push(vscode.workspace.onDidOpenTextDocument(refresh), vscode.workspace.onDidCloseTextDocument(refresh), vscode.workspace.onDidChangeTextDocument(refresh));
@@ -27,6 +34,30 @@ export class LiveExperiments implements vscode.Disposable {
   /** The live object, undefined when it does not exist (or the namespace is not watched yet). */
   get(namespace: string, name: string): StressChaos | undefined {
     return this.watches.get(namespace)?.snapshot.get(`${namespace}/${name}`);
+  }
+
+  /** This editor is about to delete it: its disappearance is no news. */
+  deletingHere(namespace: string, name: string): void {
+    this.deletingByUs.add(`${namespace}/${name}`);
+  }
+
+  /** When the object was seen to disappear from the cluster (deleted outside this editor) while watched; undefined if it was not. */
+  deletedAt(namespace: string, name: string): number | undefined {
+    return this.deleted.get(`${namespace}/${name}`);
+  }
+
+  private onObjects(namespace: string, objects: ReadonlyMap<string, StressChaos>): void {
+    const before = this.seen.get(namespace);
+    const now = new Set(objects.keys());
+    for (const key of before ?? []) {
+      if (now.has(key)) continue;
+      if (this.deletingByUs.delete(key)) continue;
+      this.deleted.set(key, Date.now());
+      this.log?.warn(`StressChaos CodeLens: context ${this.session?.context ?? '?'}: following StressChaos ${key}: deleted: it was deleted from the cluster`);
+    }
+    for (const key of now) this.deleted.delete(key);
+    this.seen.set(namespace, now);
+    this.changed.fire();
   }
 
   /** Whether the namespace's watch has listed at least once (so "absent" means absent). */
@@ -67,17 +98,20 @@ export class LiveExperiments implements vscode.Disposable {
       if (!wanted.has(ns)) {
         watch.stop();
         this.watches.delete(ns);
+        this.seen.delete(ns);
       }
     }
     for (const ns of wanted) {
       if (this.watches.has(ns)) continue;
-      this.watches.set(ns, live.chaos.watch(ns, () => this.changed.fire(), () => this.changed.fire()));
+      this.watches.set(ns, live.chaos.watch(ns, (objects) => this.onObjects(ns, objects), () => this.changed.fire()));
     }
   }
 
   private stopAll(): void {
     for (const w of this.watches.values()) w.stop();
     this.watches.clear();
+    this.seen.clear();
+    this.deleted.clear();
   }
 
   dispose(): void {

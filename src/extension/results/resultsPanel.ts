@@ -81,6 +81,7 @@ class ResultsPanel {
         timeline: (upsert, remove) => this.post({ type: 'timeline', upsert, remove }),
         processes: (view) => this.post({ type: 'processes', view }),
         status: () => this.results && this.post({ type: 'status', status: this.results.statusView(), containers: this.results.containers() }),
+        fault: (f) => this.log.warn(`results panel: context ${f.context}: ${f.action}: ${f.kind}: ${f.message}`),
       },
     );
     if (this.history) this.results.seed(this.history);

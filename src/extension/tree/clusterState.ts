@@ -28,8 +28,9 @@ export class ClusterState {
     kubeConfig: KubeConfig,
     onPodsChanged: (namespace: string) => void,
     private readonly onStressChanged: () => void,
+    onRecovered?: (error: ClusterError) => void,
   ) {
-    this.client = new PodMemoryClient(contextName, openSession(kubeConfig, contextName), onPodsChanged);
+    this.client = new PodMemoryClient(contextName, openSession(kubeConfig, contextName), onPodsChanged, onRecovered);
   }
 
   /** Namespaces, Chaos Mesh, node capacities: read when the context is expanded or refreshed. */

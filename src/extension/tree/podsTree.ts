@@ -86,6 +86,7 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly loggedFaults = new Map<string, string>();
   sort: SortOrder = 'name';
   filter = '';
   /** Namespaces to show (empty: all). */
@@ -171,7 +172,7 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
     if (load?.state !== 'loaded') return undefined;
     let state: ClusterState;
     try {
-      state = new ClusterState(context, load.kubeConfig, () => this.scheduleRedraw(), () => this.scheduleRedraw());
+      state = new ClusterState(context, load.kubeConfig, () => this.scheduleRedraw(), () => this.scheduleRedraw(), (e) => this.log.warn(`Pods view: context ${context}: ${e.action}: ${e.kind}: ${e.message}`));
     } catch (e) {
       this.log.error(`cannot open context ${context}: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
@@ -253,7 +254,8 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
     await Promise.all(
       [...this.clusters.values()].map(async (state) => {
         const namespaces = [...(this.expanded.get(state.contextName) ?? [])];
-        if (namespaces.length === 0 || state.error) return;
+        // Refused credentials (401) are not retried by the timer: the user's retry opens a new session.
+        if (namespaces.length === 0 || state.error || state.memoryError?.kind === 'unauthorized') return;
         const nodes = new Set<string>();
         const inView = new Set<string>();
         for (const ns of namespaces) {
@@ -340,16 +342,26 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
     return this.node({ kind: 'message', id: `msg/${context}/${key}`, context, label, detail, icon, contextValue: `podMemoryChaos.message.${key}`, command });
   }
 
+  /** Each fault a row shows goes to the log once (not again at every redraw while it lasts). */
+  private logFault(context: string, key: string, kind: string, action: string, message: string): void {
+    const id = `${context}/${key}`;
+    if (this.loggedFaults.get(id) === message) return;
+    this.loggedFaults.set(id, message);
+    this.log.warn(`Pods view: context ${context}: ${action}: ${kind}: ${message}`);
+  }
+
   private errorRow(context: string, error: ClusterError): PodsNode {
+    this.logFault(context, `${error.kind}/${error.action}`, error.kind, error.action, error.message);
     const retry = { command: 'podMemoryChaos.retryContext', title: vscode.l10n.t('Retry'), arguments: [context] };
     switch (error.kind) {
       case 'unauthorized':
-        return this.message(context, 'unauthorized', vscode.l10n.t('Credentials expired or rejected (401): click to sign in again'), `${error.message} Clicking retries with a new connection, which re-runs the kubeconfig's exec plugin (or re-reads its token).`, 'key', retry);
+        return this.message(context, 'unauthorized', vscode.l10n.t('Credentials expired or rejected (401): click to sign in again'), `${error.message} The view stopped watching and reading memory: trying again with the same credentials cannot help. Clicking retries with a new connection, which re-runs the kubeconfig's exec plugin (or re-reads its token).`, 'key', retry);
       case 'forbidden':
         return this.message(context, 'forbidden', vscode.l10n.t('Forbidden (403): {0}', forbiddenText(error)), error.message, 'lock', retry);
       case 'unreachable':
-      case 'timeout':
         return this.message(context, 'unreachable', vscode.l10n.t('Cluster unreachable: click to retry'), error.message, 'debug-disconnect', retry);
+      case 'timeout':
+        return this.message(context, 'notAnswering', vscode.l10n.t('The API server is not answering: retrying'), error.message, 'watch', retry);
       default:
         return this.message(context, 'error', vscode.l10n.t('Cannot read the cluster: click to retry'), error.message, 'error', retry);
     }
@@ -365,7 +377,11 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
     if (state.error) return [this.errorRow(context, state.error)];
     const rows: PodsNode[] = [];
     if (state.memoryError) rows.push(this.errorRow(context, state.memoryError));
-    else if (state.memory && state.memory.source !== 'summary' && state.memory.problem) {
+    else if (state.memory?.source === 'summary' && state.memory.problem) {
+      this.logFault(context, 'partialMemory', 'partial', 'reading memory figures', state.memory.problem);
+      rows.push(this.message(context, 'partialMemory', vscode.l10n.t('Some memory figures could not be read: click for why'), state.memory.problem, 'warning', { command: 'podMemoryChaos.explain', title: 'Why', arguments: [state.memory.problem] }));
+    } else if (state.memory && state.memory.source !== 'summary' && state.memory.problem) {
+      this.logFault(context, 'memorySource', state.memory.source === 'none' ? 'no memory source' : 'fallback', 'reading memory figures', state.memory.problem);
       rows.push(this.message(context, state.memory.source === 'none' ? 'noMemory' : 'metricsOnly', state.memory.source === 'none' ? vscode.l10n.t('No memory figures: click for why') : vscode.l10n.t('Memory from metrics.k8s.io (working set only)'), state.memory.problem, state.memory.source === 'none' ? 'warning' : 'info', { command: 'podMemoryChaos.explain', title: 'Why', arguments: [state.memory.problem] }));
     }
     if (state.chaosMesh && !state.chaosMesh.installed) {

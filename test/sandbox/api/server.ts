@@ -46,9 +46,46 @@ interface User {
 }
 
 /** Faults a test can switch on in a running sandbox (the integration harness's control endpoint). */
+/** How a faulty memory source answers: not JSON at all, or one pod's figures with wrong types. */
+export type CorruptAnswer = { readonly garbage: true } | { readonly wrongTypesFor: string };
+
 export interface ApiFaults {
   /** metrics.k8s.io answers 503, as kube-apiserver does when metrics-server's APIService is unavailable. */
   metricsUnavailable: boolean;
+  /** Every request is refused with 401, as for expired or revoked credentials. */
+  rejectCredentials: boolean;
+  /** Every request (and exec upgrade) waits this long before it is served: an API server that answers late. */
+  delayMs: number;
+  /** `namespace/pod`s whose images have no `sh`: exec answers as containerd does for a missing executable. */
+  noShell: Set<string>;
+  /** The kubelet Summary API (nodes/proxy stats/summary) answers malformed. */
+  corruptSummary: CorruptAnswer | undefined;
+  /** metrics.k8s.io pod metrics answer malformed. */
+  corruptMetrics: CorruptAnswer | undefined;
+  /** The chaos-mesh.org API group is not served (404), as on a cluster without Chaos Mesh. */
+  chaosMeshAbsent: boolean;
+}
+
+/** The Status containerd's CRI exec gives (through the kubelet) when the image lacks the command. */
+function execNotFound(command: string): Record<string, unknown> {
+  const message = `OCI runtime exec failed: exec failed: unable to start container process: exec: "${command}": executable file not found in $PATH: unknown`;
+  return { metadata: {}, status: 'Failure', message, reason: 'InternalError', details: { causes: [{ message }] }, code: 500 };
+}
+
+/** A Summary or metrics answer with `pod`'s figures of the wrong types (strings, a negative size, a list). */
+function withWrongTypes(body: unknown, pod: string): unknown {
+  const copy = structuredClone(body) as { pods?: { podRef?: { name?: string }; memory?: unknown; containers?: { memory?: Record<string, unknown> }[] }[]; items?: { metadata?: { name?: string }; containers?: { usage?: Record<string, unknown> }[] }[]; metadata?: { name?: string }; containers?: { usage?: Record<string, unknown> }[] };
+  for (const p of copy.pods ?? []) {
+    if (p.podRef?.name !== pod) continue;
+    p.memory = ['not', 'an', 'object'];
+    for (const c of p.containers ?? []) if (c.memory) Object.assign(c.memory, { workingSetBytes: 'a lot', usageBytes: -1 });
+  }
+  const items = copy.items ?? (copy.metadata ? [copy] : []);
+  for (const i of items) {
+    if (i.metadata?.name !== pod) continue;
+    for (const c of i.containers ?? []) if (c.usage) c.usage.memory = { value: 'lots' };
+  }
+  return copy;
 }
 
 interface Ctx {
@@ -92,7 +129,9 @@ export class ApiServer {
   private readonly sockets = new Set<Socket>();
   private readonly log: (line: string) => void;
   url = '';
-  readonly faults: ApiFaults = { metricsUnavailable: false };
+  readonly faults: ApiFaults = { metricsUnavailable: false, rejectCredentials: false, delayMs: 0, noShell: new Set(), corruptSummary: undefined, corruptMetrics: undefined, chaosMeshAbsent: false };
+  /** Open watch responses, so expireWatches can end them. */
+  private readonly openWatches = new Set<() => void>();
 
   constructor(private readonly options: ApiServerOptions) {
     this.log = options.log ?? (() => {});
@@ -150,6 +189,21 @@ export class ApiServer {
         resolve();
       });
     });
+  }
+
+  /**
+   * The store's history is compacted and every open watch ends, as when etcd compaction passes a
+   * watcher that the apiserver then closes: a client resuming from its last resourceVersion gets
+   * 410 Gone and must list again.
+   */
+  expireWatches(): void {
+    this.options.store.compactHistory();
+    for (const end of [...this.openWatches]) end();
+  }
+
+  /** Every exec stream is cut (the connection dropped, not the command ended): no Status is sent. */
+  dropExecStreams(): void {
+    for (const ws of this.wss.clients) ws.terminate();
   }
 
   async stop(): Promise<void> {
@@ -210,7 +264,8 @@ export class ApiServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-    const user = this.authenticate(req);
+    if (this.faults.delayMs > 0) await new Promise((r) => setTimeout(r, this.faults.delayMs));
+    const user = this.faults.rejectCredentials ? undefined : this.authenticate(req);
     if (!user) {
       req.resume();
       this.send(res, 401, new ApiError(401, 'Unauthorized', 'Unauthorized').toStatus());
@@ -243,6 +298,7 @@ export class ApiServer {
       return this.resourcePath(ctx, '', 'v1', seg.slice(2));
     }
     if (a === 'apis') {
+      if (b === 'chaos-mesh.org' && this.faults.chaosMeshAbsent) throw statusNotFoundPath();
       if (seg.length === 1 && get) return this.send(res, 200, apiGroupList());
       if (seg.length === 2 && get) {
         const g = apiGroup(b);
@@ -598,6 +654,7 @@ export class ApiServer {
       stop();
       for (const t of timers) clearTimeout(t);
       this.cleanups.delete(cleanup);
+      this.openWatches.delete(cleanup);
       if (!res.writableEnded) res.end();
     };
     try {
@@ -611,6 +668,7 @@ export class ApiServer {
       throw e;
     }
     this.cleanups.add(cleanup);
+    this.openWatches.add(cleanup);
     req.on('close', cleanup);
     res.on('close', cleanup);
     const timeout = Number(query.get('timeoutSeconds'));
@@ -676,7 +734,7 @@ export class ApiServer {
     if (ctx.method !== 'GET' && ctx.method !== 'POST') throw methodNotAllowed();
     this.authorize(ctx, { group: '', resource: 'nodes/proxy' }, undefined, node, ctx.method === 'POST' ? 'create' : undefined);
     this.options.store.mustGet('nodes', undefined, node);
-    if (rest.join('/') === 'stats/summary') return this.send(ctx.res, 200, await this.options.node.summary(node));
+    if (rest.join('/') === 'stats/summary') return this.sendMaybeCorrupt(ctx.res, this.faults.corruptSummary, await this.options.node.summary(node));
     if (rest.join('/') === 'healthz') {
       ctx.res.writeHead(200, { 'Content-Type': 'text/plain' });
       ctx.res.end('ok');
@@ -714,9 +772,19 @@ export class ApiServer {
         const ref = def === POD_METRICS ? `${namespace}/${name}` : name;
         throw new ApiError(404, 'NotFound', `${def === POD_METRICS ? 'podmetrics' : 'nodemetrics'}.metrics.k8s.io "${ref}" not found`, { name, group: 'metrics.k8s.io', kind: def === POD_METRICS ? 'pods' : 'nodes' });
       }
-      return this.send(res, 200, items[0]);
+      return this.sendMaybeCorrupt(res, def === POD_METRICS ? this.faults.corruptMetrics : undefined, items[0]);
     }
-    return this.send(res, 200, { kind: `${def.kind}List`, apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items });
+    return this.sendMaybeCorrupt(res, def === POD_METRICS ? this.faults.corruptMetrics : undefined, { kind: `${def.kind}List`, apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items });
+  }
+
+  /** A memory source's answer, or (fault) its malformed variant. */
+  private sendMaybeCorrupt(res: ServerResponse, corrupt: CorruptAnswer | undefined, body: unknown): void {
+    if (corrupt && 'garbage' in corrupt) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"node": {"nodeName": "sandbox-node"}, "pods": [ <html>502 Bad Gateway</html>');
+      return;
+    }
+    this.send(res, 200, corrupt ? withWrongTypes(body, corrupt.wrongTypesFor) : body);
   }
 
   // ---------------------------------------------------------------- who am I, what may I do
@@ -749,7 +817,8 @@ export class ApiServer {
       socket.end(`HTTP/1.1 ${e.code} ${statusText(e.code)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
     };
     try {
-      const user = this.authenticate(req);
+      if (this.faults.delayMs > 0) await new Promise((r) => setTimeout(r, this.faults.delayMs));
+      const user = this.faults.rejectCredentials ? undefined : this.authenticate(req);
       if (!user) return refuse(new ApiError(401, 'Unauthorized', 'Unauthorized'));
       const url = new URL(req.url ?? '/', 'https://127.0.0.1');
       const seg = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -792,6 +861,11 @@ export class ApiServer {
         stdin: isTrue(q.get('stdin')), stdout: isTrue(q.get('stdout')), stderr: isTrue(q.get('stderr')), tty: isTrue(q.get('tty')),
       };
       this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+        if (this.faults.noShell.has(`${namespace}/${podName}`) && command[0] !== undefined) {
+          ws.send(Buffer.concat([Buffer.from([3]), Buffer.from(JSON.stringify(execNotFound(command[0])))]));
+          ws.close(1000);
+          return;
+        }
         void serveExec(ws, this.options.node, execReq, this.log);
       });
     } catch (e) {

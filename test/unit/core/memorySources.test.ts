@@ -46,6 +46,13 @@ suite('parseNodeSummary (kubelet Summary API)', () => {
   test('a non-Summary answer is refused, naming what is wrong', () => {
     assert.throws(() => parseNodeSummary({ kind: 'Status' }), MemorySourceError);
     assert.throws(() => parseNodeSummary({ node: { nodeName: 'n' }, pods: [{ podRef: { name: 'p', namespace: 'ns' }, containers: [{ name: 'c', memory: { time: 't', workingSetBytes: -1 } }] }] }), /pods\[0\]\.containers\[0\]\.memory\.workingSetBytes is not a whole number/);
+  });  test('with a problems list, a malformed pod entry is left out with why, and the other pods are read', () => {
+    const bad = { podRef: { name: 'bad', namespace: 'ns' }, containers: [{ name: 'c', memory: { time: 't', workingSetBytes: 'a lot' } }] };
+    const problems: string[] = [];
+    const summary = parseNodeSummary({ ...SUMMARY, pods: [bad, ...SUMMARY.pods, { podRef: 'nope' }] }, problems);
+    assert.deepEqual(summary.pods.map((p) => p.name), ['hello-kubernetes-7c9d8b6f5-x2k4p']);
+    assert.deepEqual(problems, ['pod bad: pods[0].containers[0].memory.workingSetBytes is not a whole number of bytes: "a lot"', 'pods[2].podRef is missing']);
+    assert.throws(() => parseNodeSummary({ ...SUMMARY, pods: [bad] }), /pod bad: /, 'without the list it still refuses');
   });
 });
 
@@ -75,5 +82,11 @@ suite('parsePodMetricsList (metrics.k8s.io/v1beta1)', () => {
   test('a single PodMetrics is read too', () => assert.equal(parsePodMetricsList({ ...LIST.items[0], kind: 'PodMetrics' }).length, 1));
   test('a bad quantity is refused with the field', () => {
     assert.throws(() => parsePodMetricsList({ items: [{ metadata: { name: 'p', namespace: 'n' }, timestamp: 't', containers: [{ name: 'c', usage: { memory: '12 Mi' } }] }] }), /items\[0\]\.containers\[0\]\.usage\.memory/);
+  });
+  test('with a problems list, an item of the wrong types is left out with why, and the others are read', () => {
+    const problems: string[] = [];
+    const pods = parsePodMetricsList({ items: [{ metadata: { name: 'bad', namespace: 'n' }, timestamp: 't', containers: [{ name: 'c', usage: { memory: { value: 'lots' } } }] }, ...LIST.items] }, problems);
+    assert.deepEqual(pods.map((p) => p.name), ['p']);
+    assert.deepEqual(problems, ['pod bad: items[0].containers[0].usage.memory is not a quantity: {"value":"lots"}']);
   });
 });
