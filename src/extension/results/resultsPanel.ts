@@ -10,12 +10,13 @@ import { MemoryResults } from '../../cluster/memoryResults';
 import { openSession, type ClusterSession } from '../../cluster/session';
 import {
   isResultsSubject,
-  isWebviewToHost,
   RESULTS_VIEW_TYPE,
+  webviewMessageProblem,
   type HostToWebview,
   type PanelState,
   type ResultsSubject,
   type SampleBatch,
+  type WebviewToHost,
 } from '../../webview/protocol';
 import { readConfig } from '../config';
 import { exportResults } from './exports';
@@ -52,7 +53,7 @@ class ResultsPanel {
     panel.webview.html = this.html();
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'pod-memory-chaos.svg');
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
       panel.onDidDispose(() => this.dispose()),
     );
     this.start();
@@ -101,8 +102,18 @@ class ResultsPanel {
     if (this.ready) void this.panel.webview.postMessage(message);
   }
 
-  private async onMessage(message: unknown): Promise<void> {
-    if (!isWebviewToHost(message)) return;
+  /**
+   * One message from the panel: acted on when it is one of the protocol's, else logged and dropped
+   * (the host treats the panel's messages as untrusted). Returns why it was rejected, or undefined.
+   */
+  async receive(raw: unknown): Promise<string | undefined> {
+    const problem = webviewMessageProblem(raw);
+    if (problem !== undefined) {
+      this.log.warn(`results panel "${subjectTitle(this.subject)}": rejected a message from the panel: ${problem}`);
+      return problem;
+    }
+    const message = raw as WebviewToHost;
+    this.log.debug(`results panel "${subjectTitle(this.subject)}": ${message.type}${message.type === 'export' ? ` ${message.format}` : ''}`);
     switch (message.type) {
       case 'ready':
         this.ready = true;
@@ -117,6 +128,7 @@ class ResultsPanel {
         break;
       }
     }
+    return undefined;
   }
 
   private sendInit(): void {
