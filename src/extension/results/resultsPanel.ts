@@ -72,7 +72,7 @@ class ResultsPanel {
       return;
     }
     const s = this.subject;
-    const intervalMs = Math.max(10, Math.round(1000 / Math.max(4, readConfig().sampleRateHz)));
+    const intervalMs = Math.max(10, Math.round(1000 / readConfig().sampleRateHz));
     this.results = new MemoryResults(
       this.session,
       s.kind === 'experiment' ? { kind: 'experiment', namespace: s.namespace, name: s.name } : { kind: 'pod', namespace: s.namespace, pod: s.pod, ...(s.container ? { container: s.container } : {}) },
@@ -136,7 +136,7 @@ class ResultsPanel {
     this.post({
       type: 'init',
       ...(vscode.l10n.bundle ? { l10n: vscode.l10n.bundle } : {}),
-      sampleRateHz: Math.max(4, readConfig().sampleRateHz),
+      sampleRateHz: readConfig().sampleRateHz,
       title: subjectTitle(this.subject),
       subject: this.subject,
       containers: r?.containers() ?? [],
