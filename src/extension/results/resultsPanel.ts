@@ -37,6 +37,7 @@ class ResultsPanel {
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
   private saveTimer: NodeJS.Timeout | undefined;
+  private loggedNotices = new Set<string>();
 
   constructor(
     readonly subject: ResultsSubject,
@@ -81,12 +82,23 @@ class ResultsPanel {
         samples: (batches) => this.post({ type: 'samples', batches }),
         timeline: (upsert, remove) => this.post({ type: 'timeline', upsert, remove }),
         processes: (view) => this.post({ type: 'processes', view }),
-        status: () => this.results && this.post({ type: 'status', status: this.results.statusView(), containers: this.results.containers() }),
+        status: () => {
+          if (!this.results) return;
+          const status = this.results.statusView();
+          this.logNotices(status.notices);
+          this.post({ type: 'status', status, containers: this.results.containers() });
+        },
       },
     );
     if (this.history) this.results.seed(this.history);
     this.results.start();
     this.saveTimer = setInterval(() => void this.saveRun(), 30_000);
+  }
+
+  /** Notices the panel shows (fallbacks, sampling failures, "stressor gone"): each new one logged once as a warning. */
+  private logNotices(notices: readonly string[]): void {
+    for (const n of notices) if (!this.loggedNotices.has(n)) this.log.warn(`results panel "${subjectTitle(this.subject)}": ${n}`);
+    this.loggedNotices = new Set(notices);
   }
 
   /** The experiment's "stressor gone" message, for the status CodeLens. */

@@ -171,7 +171,7 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
     if (load?.state !== 'loaded') return undefined;
     let state: ClusterState;
     try {
-      state = new ClusterState(context, load.kubeConfig, () => this.scheduleRedraw(), () => this.scheduleRedraw());
+      state = new ClusterState(context, load.kubeConfig, () => this.scheduleRedraw(), () => this.scheduleRedraw(), this.log);
     } catch (e) {
       this.log.error(`cannot open context ${context}: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
