@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { podsViewApi, type PodMemoryChaosApi } from './api';
+import { podsViewApi, testHooks, type PodMemoryChaosApi } from './api';
 import { registerCommands } from './commands';
 import { affects, readConfig, SECTION, showSettingProblems } from './config';
 import { registerStressChaosEditor } from './editor';
@@ -63,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
   const firstLoad = reload().catch((e: unknown) => log.error(`reading the kubeconfig failed: ${String(e)}`));
 
   panels.results = results;
-  return podsViewApi(pods, firstLoad, results);
+  return podsViewApi(pods, firstLoad, results, context.extensionMode === vscode.ExtensionMode.Test ? testHooks(context, results) : undefined);
 }
 
 export function deactivate(): void {}
