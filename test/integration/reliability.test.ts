@@ -57,10 +57,12 @@ suite('reliability: bad input in VS Code: generated StressChaos documents throug
       for (const position of positions) {
         const completions = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, position);
         assert.ok(Array.isArray(completions.items));
-        for (const item of completions.items) {
+        // Ours are fields and values; VS Code's own snippet provider (kind Snippet) proposes a
+        // replace range past the end of an empty last line, which the editor clamps: not checked.
+        for (const item of completions.items.filter((i) => i.kind === vscode.CompletionItemKind.Property || i.kind === vscode.CompletionItemKind.EnumMember)) {
           const r = item.range;
           const ranges = r === undefined ? [] : r instanceof vscode.Range ? [r] : [r.inserting, r.replacing];
-          for (const x of ranges) assert.ok(inside(document, x), `completion ${JSON.stringify(item.label)} range outside`);
+          for (const x of ranges) assert.ok(inside(document, x), `completion ${JSON.stringify(item.label)} (kind ${item.kind}) at ${position.line}:${position.character}: range ${JSON.stringify(x)} outside; line ${JSON.stringify(document.lineAt(position.line).text)}, ${document.lineCount} lines`);
         }
         const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
         for (const h of hovers) if (h.range) assert.ok(inside(document, h.range), 'hover range outside');
