@@ -246,6 +246,7 @@ suite('reliability: no kubeconfig secret in settings, storage, state, exports or
     for (const [where, text] of places) {
       for (const s of secretStrings) assert.equal(text.includes(s), false, `${where} holds a secret of the kubeconfig (${s.slice(0, 8)}…)`);
     }
+    for (const f of exported) fs.rmSync(f, { force: true });
   });
 });
 
