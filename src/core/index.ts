@@ -18,5 +18,6 @@ export * from './validateStressChaos';
 export * from './yamlPaths';
 export * from './stressChaosHelp';
 export * from './targetHints';
+export * from './settings';
 export * from './oomKillOrder';
 export * from './stressOutcome';

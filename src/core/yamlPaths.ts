@@ -9,8 +9,9 @@
  * - {@link completionPathAt} reads indentation only, because the line being typed is usually not valid
  *   YAML yet (`    me` under `stressors:` parses as the scalar value of `stressors`).
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { CHAOS_MESH_API_VERSION, isRecord, STRESS_CHAOS_KIND, valueAt } from './stressChaos';
+import { TextLines } from './textLines';
 import { validateStressChaos, type StressChaosDiagnostic, type ValidateOptions } from './validateStressChaos';
 
 export type JsonPath = (string | number)[];
@@ -33,23 +34,21 @@ export interface PathHit {
 
 /** Parses once and answers position questions about the text. */
 export class YamlText {
-  readonly lines = new LineCounter();
+  readonly lines: TextLines;
   readonly documents: Document.Parsed[];
 
   constructor(readonly text: string) {
-    const docs = parseAllDocuments(text, { lineCounter: this.lines });
+    this.lines = new TextLines(text);
+    const docs = parseAllDocuments(text);
     this.documents = Array.isArray(docs) ? docs : [];
   }
 
   offsetOf(p: TextPosition): number {
-    const starts = this.lines.lineStarts;
-    if (p.line >= starts.length) return this.text.length;
-    return Math.min(starts[p.line] + p.column, p.line + 1 < starts.length ? starts[p.line + 1] : this.text.length);
+    return this.lines.offsetOf(p);
   }
 
   positionOf(offset: number): TextPosition {
-    const p = this.lines.linePos(offset);
-    return { line: p.line - 1, column: p.col - 1 };
+    return this.lines.positionOf(offset);
   }
 
   /** The document whose range holds `offset` (its trailing `---` excluded). */

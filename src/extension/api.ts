@@ -2,6 +2,8 @@
 // tests use it to see what the Pods view shows; other extensions may use it the same way.
 import * as vscode from 'vscode';
 import type { KubeconfigLoad } from '../cluster/kubeconfig';
+import type { Settings } from '../core/settings';
+import { readConfig, settingProblemsShown } from './config';
 import type { ResultsPanels } from './results/resultsPanel';
 import type { PodsNode, PodsTreeProvider } from './tree/podsTree';
 
@@ -34,6 +36,41 @@ export interface PodMemoryChaosApi {
   stressorGone(namespace: string, name: string): string | null;
   /** Open results panels: what each shows (for tests). */
   resultsPanels(): { readonly title: string; readonly subjectKind: 'experiment' | 'pod' }[];
+  /** Only under the extension test runner (ExtensionMode.Test); undefined for everyone else. */
+  readonly testHooks?: TestHooks;
+}
+
+/**
+ * What the integration suites need beyond the read-only view, present only in
+ * ExtensionMode.Test: no other extension can drive the panel or read the state through it.
+ */
+export interface TestHooks {
+  /**
+   * Hands `message` to the open results panel titled `title` exactly as if its webview had posted
+   * it. Resolves to why the host rejected it, or undefined when it was handled.
+   */
+  sendPanelMessage(title: string, message: unknown): Promise<string | undefined>;
+  /** The settings as the extension uses them, and the setting problems it has shown so far. */
+  settings(): { readonly effective: Settings; readonly shown: readonly string[] };
+  /** Where the extension writes (storage folders, its log folder) and its Memento state, keys and values. */
+  storage(): { readonly folders: readonly string[]; readonly logFolder: string; readonly state: readonly (readonly [string, unknown])[] };
+}
+
+/** The test hooks over the extension's context and panels. */
+export function testHooks(context: vscode.ExtensionContext, results: ResultsPanels): TestHooks {
+  return {
+    async sendPanelMessage(title, message) {
+      const panel = results.open.find((p) => p.panel.title === title);
+      if (!panel) throw new Error(`No results panel titled ${title}`);
+      return panel.receive(message);
+    },
+    settings: () => ({ effective: readConfig(), shown: settingProblemsShown() }),
+    storage: () => ({
+      folders: [context.globalStorageUri.fsPath, ...(context.storageUri ? [context.storageUri.fsPath] : [])],
+      logFolder: context.logUri.fsPath,
+      state: [context.globalState, context.workspaceState].flatMap((m) => m.keys().map((k) => [k, m.get(k)] as const)),
+    }),
+  };
 }
 
 function snapshot(item: vscode.TreeItem): TreeRowSnapshot {
@@ -50,7 +87,7 @@ function rowOf(pods: PodsTreeProvider, node: PodsNode): TreeRowSnapshot {
   return snapshot(pods.resolveTreeItem(pods.getTreeItem(node), node));
 }
 
-export function podsViewApi(pods: PodsTreeProvider, firstLoad: Promise<unknown>, results: ResultsPanels): PodMemoryChaosApi {
+export function podsViewApi(pods: PodsTreeProvider, firstLoad: Promise<unknown>, results: ResultsPanels, hooks?: TestHooks): PodMemoryChaosApi {
   async function nodeAt(labels: readonly string[]): Promise<PodsNode | undefined> {
     let node: PodsNode | undefined;
     for (const label of labels) {
@@ -77,5 +114,6 @@ export function podsViewApi(pods: PodsTreeProvider, firstLoad: Promise<unknown>,
     podsViewDescription: () => pods.description(),
     stressorGone: (namespace, name) => results.stressorGone(namespace, name),
     resultsPanels: () => results.open.map((p) => ({ title: p.panel.title, subjectKind: p.subject.kind })),
+    ...(hooks ? { testHooks: hooks } : {}),
   };
 }

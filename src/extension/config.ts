@@ -1,27 +1,12 @@
-// The one place settings are read. Defaults live in package.json only; the fallbacks here are
-// just for type safety when VS Code has no value at all (never the case for contributed settings).
+// The one place settings are read. Values are checked in src/core/settings.ts (wrong types, out
+// of range, sizes Chaos Mesh misreads): each bad value is replaced by a safe one, and the problem
+// is logged and shown once per setting and value, with a button to the setting.
 import * as vscode from 'vscode';
-import { DEFAULT_TYPED_CONFIRMATION_PATTERNS } from '../core/writeSafety';
+import { checkSettings, describeValue, SETTINGS_SECTION, type SettingProblem, type Settings } from '../core/settings';
 
-export const SECTION = 'podMemoryChaos';
+export const SECTION = SETTINGS_SECTION;
 
-export interface PodMemoryChaosConfig {
-  /** Kubeconfig path set by the user; '' = use $KUBECONFIG or ~/.kube/config. */
-  readonly kubeconfig: string;
-  readonly refreshIntervalSeconds: number;
-  /** % of limit from which a pod's icon turns yellow, and red. */
-  readonly thresholds: { readonly warningPercent: number; readonly criticalPercent: number };
-  readonly sampleRateHz: number;
-  /** No cluster changes at all (as k9s --readonly). */
-  readonly readOnly: boolean;
-  /** Context-name patterns whose changes must be confirmed by typing the context's name. */
-  readonly confirmByTypingContexts: readonly string[];
-  readonly stress: {
-    readonly defaultSize: string;
-    readonly defaultWorkers: number;
-    readonly defaultDuration: string;
-  };
-}
+export type PodMemoryChaosConfig = Settings;
 
 /** Setting keys below `podMemoryChaos.`, checked against the type above. */
 export type ConfigKey =
@@ -29,26 +14,41 @@ export type ConfigKey =
   | 'stress.defaultSize' | 'stress.defaultWorkers' | 'stress.defaultDuration';
 
 export function readConfig(): PodMemoryChaosConfig {
+  // kubeconfig is machine-scoped and listed in restrictedConfigurations: in Restricted Mode VS Code
+  // returns the user-level value only, so a cloned repository cannot point us at a hostile kubeconfig.
   const c = vscode.workspace.getConfiguration(SECTION);
-  return {
-    // machine-scoped and listed in restrictedConfigurations: in Restricted Mode VS Code returns the
-    // user-level value only, so a cloned repository cannot point us at a hostile kubeconfig.
-    kubeconfig: c.get<string>('kubeconfig', ''),
-    refreshIntervalSeconds: c.get<number>('refreshIntervalSeconds', 10),
-    thresholds: {
-      warningPercent: c.get<number>('thresholds.warningPercent', 70),
-      criticalPercent: c.get<number>('thresholds.criticalPercent', 90),
-    },
-    sampleRateHz: c.get<number>('sampleRateHz', 4),
-    readOnly: c.get<boolean>('readOnly', false) === true,
-    // A wrong type in settings.json (a string instead of a list) falls back to the safe default.
-    confirmByTypingContexts: stringList(c.get<unknown>('confirmByTypingContexts'), DEFAULT_TYPED_CONFIRMATION_PATTERNS),
-    stress: {
-      defaultSize: c.get<string>('stress.defaultSize', '256MB'),
-      defaultWorkers: c.get<number>('stress.defaultWorkers', 1),
-      defaultDuration: c.get<string>('stress.defaultDuration', '60s'),
-    },
+  const { settings, problems } = checkSettings((key) => c.get<unknown>(key));
+  for (const p of problems) reportSettingProblem(p);
+  return settings;
+}
+
+const reported = new Set<string>();
+const shown: string[] = [];
+let show: ((problem: SettingProblem) => void) | undefined;
+
+/** Logs and shows a setting's problem, once per setting and value (settings are read often). */
+export function reportSettingProblem(problem: SettingProblem): void {
+  const key = `${problem.setting}=${describeValue(problem.value)}`;
+  if (reported.has(key)) return;
+  reported.add(key);
+  shown.push(problem.message);
+  show?.(problem);
+}
+
+/** Where setting problems go: the log (warning) and a notification that opens the setting. */
+export function showSettingProblems(log: vscode.LogOutputChannel): void {
+  show = (problem) => {
+    log.warn(problem.message);
+    const open = vscode.l10n.t('Open Setting');
+    void vscode.window.showWarningMessage(problem.message, open).then((choice) => {
+      if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettings', problem.setting);
+    });
   };
+}
+
+/** The setting problems reported so far, in order (for the tests' API). */
+export function settingProblemsShown(): readonly string[] {
+  return [...shown];
 }
 
 export function affects(event: vscode.ConfigurationChangeEvent, key: ConfigKey): boolean {
@@ -58,8 +58,4 @@ export function affects(event: vscode.ConfigurationChangeEvent, key: ConfigKey):
 /** Writes the kubeconfig path to user settings (the setting is machine-scoped, so never to the workspace). */
 export async function setKubeconfigPath(file: string): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update('kubeconfig', file, vscode.ConfigurationTarget.Global);
-}
-
-function stringList(value: unknown, fallback: readonly string[]): readonly string[] {
-  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : fallback;
 }

@@ -4,9 +4,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { podsViewApi, type PodMemoryChaosApi } from './api';
+import { podsViewApi, testHooks, type PodMemoryChaosApi } from './api';
 import { registerCommands } from './commands';
-import { affects, readConfig } from './config';
+import { affects, readConfig, SECTION, showSettingProblems } from './config';
 import { registerStressChaosEditor } from './editor';
 import { RunningExperiments } from './experiments';
 import { registerStressMemory } from './stress/stressMemory';
@@ -17,6 +17,7 @@ import { PODS_VIEW_ID, PodsTreeProvider } from './tree/podsTree';
 export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
   const log = vscode.window.createOutputChannel('Pod Memory Chaos', { log: true });
   context.subscriptions.push(log);
+  showSettingProblems(log);
   log.info(`activating ${context.extension.id} ${context.extension.packageJSON.version} on VS Code ${vscode.version} (${vscode.env.appHost}, ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
 
   const pods = new PodsTreeProvider(
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
   }, log);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SECTION)) readConfig(); // a bad new value is reported now, not at its first use
       if (affects(e, 'kubeconfig')) void reload();
       if (affects(e, 'refreshIntervalSeconds')) pods.intervalChanged();
       if (affects(e, 'thresholds')) pods.viewOptionsChanged();
@@ -61,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): PodMemoryChaosApi {
   const firstLoad = reload().catch((e: unknown) => log.error(`reading the kubeconfig failed: ${String(e)}`));
 
   panels.results = results;
-  return podsViewApi(pods, firstLoad, results);
+  return podsViewApi(pods, firstLoad, results, context.extensionMode === vscode.ExtensionMode.Test ? testHooks(context, results) : undefined);
 }
 
 export function deactivate(): void {}

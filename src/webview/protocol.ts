@@ -175,19 +175,50 @@ export function isResultsSubject(value: unknown): value is ResultsSubject {
   return value.kind === 'pod' && typeof value.pod === 'string' && (value.container === undefined || typeof value.container === 'string');
 }
 
-export function isWebviewToHost(value: unknown): value is WebviewToHost {
-  if (!hasType(value)) return false;
-  switch (value.type) {
+/** The largest PNG data URL the host takes (a chart canvas is well under 1 MB). */
+export const MAX_PNG_DATA_URL_LENGTH = 16 * 1024 * 1024;
+const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Why a message from the panel is not one the host acts on, or undefined for a valid one. Strict:
+ * a plain object with exactly the fields of its `type` (so no `__proto__`, `constructor` or
+ * `path` smuggled in), each of the right type and size. The panel runs the extension's own script
+ * under a strict CSP, but the host treats what arrives as untrusted input.
+ */
+export function webviewMessageProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `not an object (${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})`;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return 'not a plain object';
+  const keys = Reflect.ownKeys(value);
+  if (keys.some((k) => typeof k !== 'string')) return 'symbol keys';
+  const v = value as Record<string, unknown>;
+  const allowed = (names: string[]): string | undefined => {
+    const extra = (keys as string[]).filter((k) => !names.includes(k));
+    return extra.length > 0 ? `unexpected field${extra.length > 1 ? 's' : ''} ${extra.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}` : undefined;
+  };
+  if (!Object.prototype.hasOwnProperty.call(v, 'type') || typeof v.type !== 'string') return 'no string `type`';
+  switch (v.type) {
     case 'ready':
     case 'compare':
-      return true;
+      return allowed(['type']);
     case 'export': {
-      const v = value as Partial<ExportMessage>;
-      return (v.format === 'csv' || v.format === 'json' || v.format === 'png') && (v.dataUrl === undefined || typeof v.dataUrl === 'string');
+      if (v.format === 'png') {
+        const extra = allowed(['type', 'format', 'dataUrl']);
+        if (extra) return extra;
+        if (typeof v.dataUrl !== 'string') return 'a PNG export without the chart\'s data URL';
+        if (v.dataUrl.length > MAX_PNG_DATA_URL_LENGTH) return `a PNG data URL of ${v.dataUrl.length} characters (at most ${MAX_PNG_DATA_URL_LENGTH})`;
+        return PNG_DATA_URL.test(v.dataUrl) ? undefined : 'a data URL that is not a base64 PNG';
+      }
+      if (v.format === 'csv' || v.format === 'json') return allowed(['type', 'format']);
+      return `export format ${typeof v.format === 'string' ? JSON.stringify(v.format.slice(0, 20)) : `of type ${typeof v.format}`} (csv, json or png)`;
     }
     default:
-      return false;
+      return `unknown type ${JSON.stringify(v.type.slice(0, 40))}`;
   }
+}
+
+export function isWebviewToHost(value: unknown): value is WebviewToHost {
+  return webviewMessageProblem(value) === undefined;
 }
 
 const isArray = Array.isArray;

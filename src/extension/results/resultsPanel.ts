@@ -10,12 +10,13 @@ import { MemoryResults } from '../../cluster/memoryResults';
 import { openSession, type ClusterSession } from '../../cluster/session';
 import {
   isResultsSubject,
-  isWebviewToHost,
   RESULTS_VIEW_TYPE,
+  webviewMessageProblem,
   type HostToWebview,
   type PanelState,
   type ResultsSubject,
   type SampleBatch,
+  type WebviewToHost,
 } from '../../webview/protocol';
 import { readConfig } from '../config';
 import { exportResults } from './exports';
@@ -36,6 +37,7 @@ class ResultsPanel {
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
   private saveTimer: NodeJS.Timeout | undefined;
+  private loggedNotices = new Set<string>();
 
   constructor(
     readonly subject: ResultsSubject,
@@ -52,7 +54,7 @@ class ResultsPanel {
     panel.webview.html = this.html();
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'pod-memory-chaos.svg');
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
       panel.onDidDispose(() => this.dispose()),
     );
     this.start();
@@ -71,7 +73,7 @@ class ResultsPanel {
       return;
     }
     const s = this.subject;
-    const intervalMs = Math.max(10, Math.round(1000 / Math.max(4, readConfig().sampleRateHz)));
+    const intervalMs = Math.max(10, Math.round(1000 / readConfig().sampleRateHz));
     this.results = new MemoryResults(
       this.session,
       s.kind === 'experiment' ? { kind: 'experiment', namespace: s.namespace, name: s.name } : { kind: 'pod', namespace: s.namespace, pod: s.pod, ...(s.container ? { container: s.container } : {}) },
@@ -80,13 +82,24 @@ class ResultsPanel {
         samples: (batches) => this.post({ type: 'samples', batches }),
         timeline: (upsert, remove) => this.post({ type: 'timeline', upsert, remove }),
         processes: (view) => this.post({ type: 'processes', view }),
-        status: () => this.results && this.post({ type: 'status', status: this.results.statusView(), containers: this.results.containers() }),
+        status: () => {
+          if (!this.results) return;
+          const status = this.results.statusView();
+          this.logNotices(status.notices);
+          this.post({ type: 'status', status, containers: this.results.containers() });
+        },
         fault: (f) => this.log.warn(`results panel: context ${f.context}: ${f.action}: ${f.kind}: ${f.message}`),
       },
     );
     if (this.history) this.results.seed(this.history);
     this.results.start();
     this.saveTimer = setInterval(() => void this.saveRun(), 30_000);
+  }
+
+  /** Notices the panel shows (fallbacks, sampling failures, "stressor gone"): each new one logged once as a warning. */
+  private logNotices(notices: readonly string[]): void {
+    for (const n of notices) if (!this.loggedNotices.has(n)) this.log.warn(`results panel "${subjectTitle(this.subject)}": ${n}`);
+    this.loggedNotices = new Set(notices);
   }
 
   /** The experiment's "stressor gone" message, for the status CodeLens. */
@@ -102,8 +115,18 @@ class ResultsPanel {
     if (this.ready) void this.panel.webview.postMessage(message);
   }
 
-  private async onMessage(message: unknown): Promise<void> {
-    if (!isWebviewToHost(message)) return;
+  /**
+   * One message from the panel: acted on when it is one of the protocol's, else logged and dropped
+   * (the host treats the panel's messages as untrusted). Returns why it was rejected, or undefined.
+   */
+  async receive(raw: unknown): Promise<string | undefined> {
+    const problem = webviewMessageProblem(raw);
+    if (problem !== undefined) {
+      this.log.warn(`results panel "${subjectTitle(this.subject)}": rejected a message from the panel: ${problem}`);
+      return problem;
+    }
+    const message = raw as WebviewToHost;
+    this.log.debug(`results panel "${subjectTitle(this.subject)}": ${message.type}${message.type === 'export' ? ` ${message.format}` : ''}`);
     switch (message.type) {
       case 'ready':
         this.ready = true;
@@ -118,6 +141,7 @@ class ResultsPanel {
         break;
       }
     }
+    return undefined;
   }
 
   private sendInit(): void {
@@ -125,7 +149,7 @@ class ResultsPanel {
     this.post({
       type: 'init',
       ...(vscode.l10n.bundle ? { l10n: vscode.l10n.bundle } : {}),
-      sampleRateHz: Math.max(4, readConfig().sampleRateHz),
+      sampleRateHz: readConfig().sampleRateHz,
       title: subjectTitle(this.subject),
       subject: this.subject,
       containers: r?.containers() ?? [],

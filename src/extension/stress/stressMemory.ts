@@ -10,6 +10,7 @@ import YAML from 'yaml';
 import {
   buildStressChaos,
   containerMemoryResources,
+  defaultSizeForNode,
   formatBytes,
   isStressChaos,
   predictStress,
@@ -24,7 +25,7 @@ import {
 } from '../../core';
 import { EXTENSION_LABEL, EXTENSION_LABEL_VALUE } from '../../cluster/chaosMesh';
 import { ClusterError } from '../../cluster/errors';
-import { readConfig } from '../config';
+import { readConfig, reportSettingProblem } from '../config';
 import type { ClusterState } from '../tree/clusterState';
 import type { PodsNode, PodsTreeProvider } from '../tree/podsTree';
 
@@ -61,7 +62,8 @@ export async function stressMemory(pods: PodsTreeProvider, running: RunningExper
 
   const container = target.container ?? (await pickContainer(pod));
   if (!container) return { cancelled: 'no container chosen' };
-  const inputs = await askInputs(target, container, containerMemoryResources(pod, container).limitBytes);
+  const nodeName = pod.spec?.nodeName;
+  const inputs = await askInputs(target, container, containerMemoryResources(pod, container).limitBytes, nodeName ? { name: nodeName, memoryBytes: state.capacities.get(nodeName) ?? null } : undefined);
   if (!inputs) return { cancelled: 'inputs cancelled' };
 
   const prediction = predictStress({
@@ -153,14 +155,22 @@ interface Inputs {
   readonly durationSeconds: number;
 }
 
-async function askInputs(target: Target, container: string, limit: bigint | null): Promise<Inputs | undefined> {
+async function askInputs(target: Target, container: string, limit: bigint | null, node?: { name: string; memoryBytes: bigint | null }): Promise<Inputs | undefined> {
   const defaults = readConfig().stress;
+  // The default size proposed must fit the node the pod runs on (the setting knows no node).
+  const proposed = readStressSizeInput(defaults.defaultSize, limit);
+  let defaultSize = defaults.defaultSize;
+  if (node && !('error' in proposed)) {
+    const checked = defaultSizeForNode(defaults.defaultSize, proposed.bytes, node.memoryBytes, node.name);
+    if (checked.problem) reportSettingProblem(checked.problem);
+    defaultSize = checked.size;
+  }
   const title = vscode.l10n.t('Stress memory of {0}/{1}', target.pod, container);
   const limitText = limit === null ? vscode.l10n.t('this container has no memory limit') : vscode.l10n.t('its limit is {0}', formatBytes(limit));
   const sizeRaw = await vscode.window.showInputBox({
     title: `${title} (1/3)`,
     prompt: vscode.l10n.t('Size, in total across the workers: Chaos Mesh units (256MB, 1GiB), or N% of this container\'s limit ({0}).', limitText),
-    value: defaults.defaultSize,
+    value: defaultSize,
     ignoreFocusOut: true,
     validateInput: (v) => {
       const r = readStressSizeInput(v, limit);

@@ -172,7 +172,7 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
     if (load?.state !== 'loaded') return undefined;
     let state: ClusterState;
     try {
-      state = new ClusterState(context, load.kubeConfig, () => this.scheduleRedraw(), () => this.scheduleRedraw(), (e) => this.log.warn(`Pods view: context ${context}: ${e.action}: ${e.kind}: ${e.message}`));
+      state = new ClusterState(context, load.kubeConfig, () => this.scheduleRedraw(), () => this.scheduleRedraw(), this.log);
     } catch (e) {
       this.log.error(`cannot open context ${context}: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;

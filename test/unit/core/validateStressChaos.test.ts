@@ -425,11 +425,39 @@ suite('validateStressChaos: fixes carried as data', () => {
     });
   }
 
+  test('a duration added after a last line whose quoted key holds ` #` goes after the whole line', () => {
+    // found by the generated-input test: ` #` inside quotes was taken for a comment
+    const text = edit(14, 15, `      " #": 1`);
+    const d = validateStressChaos(text).find((x) => x.code === 'no-duration');
+    assert.equal(apply(text, d?.fixes?.[0] as StressChaosFix), edit(14, 15, `      " #": 1`, '  duration: 60s'));
+    const quoted = edit(14, 15, `      'it''s #1': 1 # a comment`);
+    const q = validateStressChaos(quoted).find((x) => x.code === 'no-duration');
+    assert.equal(apply(quoted, q?.fixes?.[0] as StressChaosFix), edit(14, 15, `      'it''s #1': 1`, '  duration: 60s # a comment'));
+  });
+
+  test('a misspelt field whose right name is already there (as `size: null`) gets no rename: it would be a duplicate key', () => {
+    // found by the generated-input test
+    const text = edit(13, 14, '      size: null', '      szie: 1GB');
+    const d = validateStressChaos(text).find((x) => x.code === 'unknown-field');
+    assert.equal(d?.line, 14);
+    assert.equal(d?.fixes, undefined);
+  });
+
+  test('positions after a quoted scalar that closes on a later line are on the right line', () => {
+    // found by the generated-input test: the yaml package's line counter skipped a line break here
+    const text = '"a: b\nc: d\ne: "50"\n  f:\n    g: 1\n';
+    // offsets 0…13 and 13…22 of the text: line 3 starts at offset 19
+    assert.deepEqual(validateStressChaos(text).map((x) => [x.code, x.line, x.column, x.endLine, x.endColumn]), [['yaml-syntax', 0, 0, 2, 4], ['yaml-syntax', 2, 4, 3, 3]]);
+  });
+
   const inserts: [string, string, string, string, string][] = [
     ['missing duration: added at the end of spec, with the given default', edit(14, 15), 'no-duration', 'Add `duration: 60s`', edit(14, 15, '  duration: 60s')],
     ['fixed-percent without value: added after mode', edit(6, 7, '  mode: fixed-percent'), 'invalid-value', 'Add `value: "50"`', edit(6, 7, '  mode: fixed-percent', '  value: "50"')],
     ['fixed without value', edit(6, 7, '  mode: fixed'), 'invalid-value', 'Add `value: "1"`', edit(6, 7, '  mode: fixed', '  value: "1"')],
     ['memory without size: added after workers', edit(13, 14), 'memory-without-size', 'Add `size: 256MB`', edit(13, 14, '      size: 256MB')],
+    // found by the generated-input test: a second `size:` line would be a duplicate key
+    ['memory with `size: null`: written in place', edit(13, 14, '      size: null'), 'memory-without-size', 'Add `size: 256MB`', edit(13, 14, '      size: 256MB')],
+    ['memory with `size:` and no value: written after the colon', edit(13, 14, '      size:'), 'memory-without-size', 'Add `size: 256MB`', edit(13, 14, '      size: 256MB')],
   ];
   for (const [name, text, code, title, expected] of inserts) {
     test(`${name}: ${code} → "${title}"`, () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { isHostToWebview, isWebviewToHost, RESULTS_VIEW_TYPE } from '../../../src/webview/protocol';
+import { isHostToWebview, isWebviewToHost, MAX_PNG_DATA_URL_LENGTH, RESULTS_VIEW_TYPE, webviewMessageProblem } from '../../../src/webview/protocol';
 
 function init(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -50,4 +50,42 @@ suite('results panel message protocol (src/webview/protocol.ts)', () => {
     { name: 'VS Code\'s own messages are not ours', message: { command: 'onmessage' }, ok: false },
   ];
   for (const c of fromHost) test(`host → panel: ${c.name}`, () => assert.equal(isHostToWebview(c.message), c.ok));
+
+  // Hostile or malformed messages from the panel: each rejected, with the reason the host logs.
+  const hostile: { name: string; message: unknown; problem: string }[] = [
+    { name: 'a number', message: 42, problem: 'not an object (number)' },
+    { name: 'an array', message: [{ type: 'ready' }], problem: 'not an object (array)' },
+    { name: 'no type', message: { format: 'csv' }, problem: 'no string `type`' },
+    { name: 'a type that is not a string', message: { type: ['ready'] }, problem: 'no string `type`' },
+    { name: 'an unknown type', message: { type: 'deleteAll' }, problem: 'unknown type "deleteAll"' },
+    { name: 'a host message sent back', message: { type: 'init' }, problem: 'unknown type "init"' },
+    { name: 'ready with an extra field', message: { type: 'ready', extra: 1 }, problem: 'unexpected field "extra"' },
+    { name: 'export to a path the panel chose', message: { type: 'export', format: 'csv', path: '/etc/cron.d/x' }, problem: 'unexpected field "path"' },
+    { name: 'export to a URI the panel chose', message: { type: 'export', format: 'json', uri: 'file:///root/.bashrc', target: '/tmp' }, problem: 'unexpected fields "uri", "target"' },
+    { name: 'export in a format that is not a string', message: { type: 'export', format: { toString: 'csv' } }, problem: 'export format of type object (csv, json or png)' },
+    { name: 'export in an unknown format', message: { type: 'export', format: 'xlsx' }, problem: 'export format "xlsx" (csv, json or png)' },
+    { name: 'a PNG export without its data URL', message: { type: 'export', format: 'png' }, problem: "a PNG export without the chart's data URL" },
+    { name: 'a data URL of another type', message: { type: 'export', format: 'png', dataUrl: 'data:text/html;base64,PHNjcmlwdD4=' }, problem: 'a data URL that is not a base64 PNG' },
+    { name: 'a data URL with a script after it', message: { type: 'export', format: 'png', dataUrl: 'data:image/png;base64,AA==<script>' }, problem: 'a data URL that is not a base64 PNG' },
+    { name: 'a data URL on a CSV export', message: { type: 'export', format: 'csv', dataUrl: 'data:image/png;base64,AA==' }, problem: 'unexpected field "dataUrl"' },
+    { name: 'a huge PNG payload', message: { type: 'export', format: 'png', dataUrl: `data:image/png;base64,${'A'.repeat(MAX_PNG_DATA_URL_LENGTH)}` }, problem: `a PNG data URL of ${MAX_PNG_DATA_URL_LENGTH + 22} characters (at most ${MAX_PNG_DATA_URL_LENGTH})` },
+    // JSON.parse makes "__proto__" an own key, as structured clone from the webview does
+    { name: 'a __proto__ key (prototype pollution)', message: JSON.parse('{"type":"ready","__proto__":{"polluted":true}}'), problem: 'unexpected field "__proto__"' },
+    { name: 'a constructor key', message: { type: 'compare', constructor: { prototype: { polluted: true } } }, problem: 'unexpected field "constructor"' },
+    { name: 'an object of another class', message: Object.assign(new (class Message {})(), { type: 'ready' }), problem: 'not a plain object' },
+    { name: 'a symbol key', message: { type: 'ready', [Symbol('x')]: 1 }, problem: 'symbol keys' },
+  ];
+  for (const c of hostile) {
+    test(`panel → host, rejected: ${c.name}`, () => {
+      assert.equal(webviewMessageProblem(c.message), c.problem);
+      assert.equal(isWebviewToHost(c.message), false);
+    });
+  }
+
+  test('panel → host: every message the panel script sends is accepted, and nothing was polluted', () => {
+    for (const m of [{ type: 'ready' }, { type: 'compare' }, { type: 'export', format: 'csv' }, { type: 'export', format: 'json' }, { type: 'export', format: 'png', dataUrl: 'data:image/png;base64,iVBORw0KGgo=' }, Object.assign(Object.create(null), { type: 'ready' })]) {
+      assert.equal(webviewMessageProblem(m), undefined, JSON.stringify(m));
+    }
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
 });
