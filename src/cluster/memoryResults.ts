@@ -151,12 +151,27 @@ export class MemoryResults {
   private nodeMemoryBytes: bigint | undefined;
   private pods = new Map<string, V1Pod>();
 
+  /** What the panel is told: nothing once stopped (a closed panel has nowhere to show it). */
+  private readonly listener: MemoryResultsListener;
+
   constructor(
     private readonly session: ClusterSession,
     readonly target: ResultsTarget,
     private readonly options: MemoryResultsOptions,
-    private readonly listener: MemoryResultsListener,
-  ) {}
+    listener: MemoryResultsListener,
+  ) {
+    // Watches and exec streams may report their end synchronously from stop(); none of it passes.
+    const live = <A extends unknown[]>(f: ((...args: A) => void) | undefined) => (...args: A): void => {
+      if (!this.stopped) f?.(...args);
+    };
+    this.listener = {
+      samples: live(listener.samples),
+      timeline: live(listener.timeline),
+      processes: live(listener.processes),
+      status: live(listener.status),
+      fault: live(listener.fault),
+    };
+  }
 
   start(): this {
     const ns = this.target.namespace;
@@ -482,10 +497,13 @@ export class MemoryResults {
   }
 
   private detach(t: Track): void {
-    t.sampler?.stop();
+    // Forgotten before it is stopped: a stream may report its end synchronously from stop(), and
+    // that report must not be taken for a lost connection of the current one.
+    const { sampler, fallback } = t;
     t.sampler = null;
-    t.fallback?.stop();
     t.fallback = null;
+    sampler?.stop();
+    fallback?.stop();
     clearTimeout(t.retry);
     t.retry = undefined;
     t.pendingKill = null;
@@ -501,7 +519,7 @@ export class MemoryResults {
   }
 
   private onSampler(t: Track, sampler: ExecSampler, e: ExecSamplerEvent): void {
-    if (t.sampler !== sampler) return; // an older stream
+    if (this.stopped || t.sampler !== sampler) return; // stopped, or an older stream
     switch (e.kind) {
       case 'started':
         t.notice = e.info.notes.length ? `${t.ref.container}: ${e.info.notes.join(' ')}` : null;

@@ -108,6 +108,26 @@ suite('results panel host (src/cluster exec sampler and MemoryResults) against t
     assert.ok(events.some((e) => e.kind === 'ended'));
   });
 
+  test('stop() (the panel closed): not one call reaches the listener afterwards, and no sampler is left in the containers', async () => {
+    const calls: string[] = [];
+    let stopped = false;
+    const record = (what: string) => () => void (stopped && calls.push(what));
+    const results = new MemoryResults(session, { kind: 'pod', namespace: 'shop', pod: 'checkout-with-sidecar' }, { intervalMs: 100 }, {
+      samples: record('samples'), timeline: record('timeline'), processes: record('processes'), status: record('status'), fault: record('fault'),
+    });
+    const procs = (container: string) => fs.readFileSync(path.join(sandbox.kubelet.containerCgroupDir('shop', 'checkout-with-sidecar', container)!, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
+    const appPids = new Set([...procs('checkout'), ...procs('log-shipper')]);
+    results.start();
+    // both containers sampled (their exec streams' shells are in the cgroups), then the panel closes
+    await until('a sampler in each container', () => (['checkout', 'log-shipper'].every((c) => procs(c).some((p) => !appPids.has(p))) ? true : undefined), 20_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    stopped = true;
+    results.stop();
+    await until('the samplers gone from both containers', () => (['checkout', 'log-shipper'].every((c) => procs(c).every((p) => appPids.has(p) || !isRunning(p))) ? true : undefined), 10_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.deepEqual(calls, []);
+  });
+
   test('a 50MiB stress: the working set rises by 50 MiB ± 10% in the samples, and the expected plateau is 50 MiB above the working set before it', async () => {
     const collector = new Collector();
     const results = new MemoryResults(session, { kind: 'experiment', namespace: NS, name: 'fifty' }, { intervalMs: 250 }, collector.listener);

@@ -38,6 +38,7 @@ class ResultsPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private saveTimer: NodeJS.Timeout | undefined;
   private loggedNotices = new Set<string>();
+  private disposed = false;
 
   constructor(
     readonly subject: ResultsSubject,
@@ -112,7 +113,9 @@ class ResultsPanel {
   }
 
   private post(message: HostToWebview): void {
-    if (this.ready) void this.panel.webview.postMessage(message);
+    // After the panel closed, a late sample or status from the cluster has nowhere to go (the
+    // webview getter itself throws once the panel is disposed).
+    if (this.ready && !this.disposed) void this.panel.webview.postMessage(message);
   }
 
   /**
@@ -207,6 +210,7 @@ class ResultsPanel {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearInterval(this.saveTimer);
     void this.saveRun();
     this.results?.stop();
