@@ -1,5 +1,5 @@
 // Benchmarks of the sandbox cluster at the size the tree must handle: 2,000 real pods (100 with
-// --quick), each a real process in its own memory cgroup, across 4 nodes, read through the same
+// --quick), each a real process in its own memory cgroup, across 4 nodes (2), read through the same
 // paths the extension uses (client-node list, the kubelet's Summary API) and through real kubectl
 // as a user would. Start-up is wall time from startSandbox() to every pod Running; memory per pod
 // is what the pods cost this machine: the growth of this process's RSS (the sandbox's API server,
