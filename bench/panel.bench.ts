@@ -186,7 +186,7 @@ async function samplingFigures(session: ClusterSession, record: Record): Promise
       unit: 'ms',
       goal: 250,
       better: 'lower',
-      note: `same run, intervals ${histogram(s.intervals)}; the script paces on absolute deadlines (the mean stays 250), so a late wake-up of its \`sleep\` (a process started per sample; later on a loaded machine) shows as one interval a clock step (10 ms) longer and the next one shorter`,
+      note: `same run, intervals ${histogram(s.intervals)}; no drift: the script paces on absolute deadlines (the mean stays 250), but its clock (/proc/uptime) has 10 ms steps, so each wake-up lands anywhere in a 10 ms step (plus its \`sleep\` process's start, later on a loaded machine) and intervals read 240/250/260 around the mean; a p95 of 250 would need sub-step pacing, which POSIX sh cannot do without busy-waiting`,
     });
     record({
       id: 'sampler-host-cpu-ms-per-s',

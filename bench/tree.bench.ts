@@ -92,6 +92,9 @@ function leastSquares(rows: number[][], ys: number[]): number[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A fitted coefficient for a note: rounding noise (1e-15) shows as 0. */
+const coef = (v: number): number | null => round(Math.abs(v) < 1e-9 ? 0 : v);
+
 benchSuite('tree', async (record) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmc-bench-tree-'));
   const kubeconfig = path.join(dir, 'kubeconfig');
@@ -200,7 +203,7 @@ benchSuite('tree', async (record) => {
     const [rFixed, rPerPod, rPerNode] = leastSquares(points.map((p) => [1, p.pods, p.nodes]), points.map((p) => p.requests)) as [number, number, number];
     const cpuAt = (pods: number, nodes: number) => fixed + perPod * pods + perNode * nodes;
     const requestsAt = (pods: number, nodes: number) => rFixed + rPerPod * pods + rPerNode * nodes;
-    const fitNote = `least-squares fit over ${points.length} node subsets, median refresh of each (pods/nodes: ${points.map((p) => `${p.pods}/${p.nodes}: ${round(p.cpu)} ms`).join(', ')}): ${round(fixed)} ms + ${round(perPod * 1000)} µs/pod + ${round(perNode)} ms/node`;
+    const fitNote = `least-squares fit over ${points.length} node subsets, median refresh of each (pods/nodes: ${points.map((p) => `${p.pods}/${p.nodes}: ${round(p.cpu)} ms`).join(', ')}): ${coef(fixed)} ms + ${coef(perPod * 1000)} µs/pod + ${coef(perNode)} ms/node`;
 
     // The exec-per-pod baseline: one exec of `cat` of the cgroup files per pod, 8 at a time.
     const catMemory = ['sh', '-c', 'cat /sys/fs/cgroup/memory/memory.usage_in_bytes /sys/fs/cgroup/memory/memory.stat 2>/dev/null || cat /sys/fs/cgroup/memory.current /sys/fs/cgroup/memory.stat'];
@@ -276,7 +279,7 @@ benchSuite('tree', async (record) => {
         goal: TARGET.nodes + 2,
         better: 'lower',
         baseline: { name: execName(TARGET.pods), value: execAt(execReqFit, TARGET.pods) },
-        note: `fit of the median requests per refresh over the same node subsets: ${round(rFixed)} + ${round(rPerPod)}/pod + ${round(rPerNode)}/node`,
+        note: `fit of the median requests per refresh over the same node subsets: ${coef(rFixed)} + ${coef(rPerPod)}/pod + ${coef(rPerNode)}/node`,
       },
       {
         id: 'tree-host-cpu-ms-5000',
