@@ -11,9 +11,11 @@
 //   cgroup.procs by the script in its argv) over the same window, divided by the wall time. Only the
 //   sampler's processes are counted, so no idle baseline has to be subtracted (the sandbox makes
 //   memory cgroups only, no cpuacct).
-// - oom-marker-latency-ms: a StressChaos (3000MiB in a 500Mi container) makes the kernel OOM-kill
-//   its worker; kernel counter change (this process polls the container cgroup's oom_kill every
-//   5 ms) → the marker handed to the panel. Baseline, in the same run: a real `kubectl get pods -w`
+// - oom-marker-latency-ms: with the pod's results panel open and sampling, a StressChaos (3000MiB
+//   in a 500Mi container) makes the kernel OOM-kill its worker; kernel counter change (this process
+//   polls the container cgroup's oom_kill every 5 ms) → the marker handed to the panel, the first
+//   kill of each of 3 bursts (1 quick; 17 s apart, as kills closer than the 15 s OOM window are
+//   one event). Baseline, in the same run: a real `kubectl get pods -w`
 //   on the pod (spawned, asynchronously) — it shows nothing for a worker kill (the container does
 //   not restart on cgroup v1), so a last round OOM-kills the container's main process (stressor at
 //   oom_score_adj -1000) and times counter change → kubectl's OOMKilled line, and the panel's
