@@ -1,5 +1,5 @@
-// Benchmarks of the sandbox cluster at the size the tree must handle: 2,000 real pods (100 with
-// --quick), each a real process in its own memory cgroup, across 4 nodes, read through the same
+// Benchmarks of the sandbox cluster at the size the tree must handle: 2,000 real pods (50 with
+// --quick), each a real process in its own memory cgroup, across 4 nodes (2), read through the same
 // paths the extension uses (client-node list, the kubelet's Summary API) and through real kubectl
 // as a user would. Start-up is wall time from startSandbox() to every pod Running; memory per pod
 // is what the pods cost this machine: the growth of this process's RSS (the sandbox's API server,
@@ -14,7 +14,7 @@ import { startSandbox, type Sandbox } from '../test/sandbox/cluster';
 import { readCgroupFigures } from '../test/sandbox/runtime/stats';
 import { benchSuite, median, round, sized, timeRuns } from './util';
 
-const PODS = Number(process.env.PMC_BENCH_PODS ?? sized(2000, 100));
+const PODS = Number(process.env.PMC_BENCH_PODS ?? sized(2000, 50));
 const NODES = sized(4, 2);
 // Asynchronous on purpose: the API server runs in this very process, so a synchronous child
 // would block the event loop that has to answer it.

@@ -114,6 +114,12 @@ export function benchSuite(suite: string, body: (record: (figure: Figure) => voi
     figures.push(figure);
     console.log(show(suite, figure));
   };
+  // scripts/bench.mjs stops a suite that runs past its limit with SIGTERM: keep what it measured
+  // (process.exit runs the suites' 'exit' handlers, which stop their sandbox processes).
+  process.once('SIGTERM', () => {
+    writeResults(suite, figures, startedAt, loadAtStart, 'stopped by SIGTERM (the suite ran past its time limit); the figures before it are kept');
+    process.exit(1);
+  });
   // Exits explicitly: a keep-alive socket or a stray timer must not keep a finished suite alive.
   body(record).then(
     () => {
