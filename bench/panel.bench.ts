@@ -6,8 +6,8 @@
 //   from the container's own timestamps (/proc/uptime, 10 ms resolution), during 30 s (6 s quick).
 // - sampler-host-cpu-ms-per-s: this process's CPU (process.cpuUsage) per second of that sampling.
 // - sampler-target-cpu-pct (4 Hz, goal ≤ 1 % of a core) and sampler-target-cpu-pct-10hz: the CPU the
-//   sampler costs inside the target container: utime + stime + cutime + cstime (its `sleep`
-//   children) from /proc/<pid>/stat of the sampler's own shell (found in the container cgroup's
+//   sampler costs inside the target container: utime + stime + cutime + cstime (any children it
+//   forked; stdin-paced, it forks none between samples) from /proc/<pid>/stat of the sampler's own shell (found in the container cgroup's
 //   cgroup.procs by the script in its argv) over the same window, divided by the wall time. Only the
 //   sampler's processes are counted, so no idle baseline has to be subtracted (the sandbox makes
 //   memory cgroups only, no cpuacct).
@@ -174,7 +174,7 @@ const missed = (e: unknown): string => `missed in this run: ${e instanceof Error
 async function samplingFigures(session: ClusterSession, record: Record): Promise<string | undefined> {
   let cgroupDir: string | undefined;
   const targetNote = (hz: number, s: { ticks: number; sleepsPct: number }) =>
-    `the sampler's shell and its sleeps in the container (/proc/<pid>/stat utime+stime+cutime+cstime: ${s.ticks} ticks of 10 ms over ${SECONDS} s) ÷ wall time, of which its \`sleep\` processes (one started per sample) ${round(s.sleepsPct, 2)} %; ${hz} Hz with the panel's 1 Hz process list`;
+    `the sampler's shell and any children in the container (/proc/<pid>/stat utime+stime+cutime+cstime: ${s.ticks} ticks of 10 ms over ${SECONDS} s) ÷ wall time, of which children ${round(s.sleepsPct, 2)} % (stdin-paced: the host writes one tick line per sample and the shell waits in the builtin \`read\`, no \`sleep\` forked); ${hz} Hz with the panel's 1 Hz process list`;
   try {
     const s = await sampling(session, 4);
     cgroupDir = s.cgroupDir;
@@ -188,7 +188,7 @@ async function samplingFigures(session: ClusterSession, record: Record): Promise
       unit: 'ms',
       goal: 250,
       better: 'lower',
-      note: `same run, intervals ${histogram(s.intervals)}; no drift: the script paces on absolute deadlines (the mean stays 250), but its clock (/proc/uptime) has 10 ms steps, so each wake-up lands anywhere in a 10 ms step (plus its \`sleep\` process's start, later on a loaded machine) and intervals read 240/250/260 around the mean; a p95 of 250 would need sub-step pacing, which POSIX sh cannot do without busy-waiting`,
+      note: `same run, intervals ${histogram(s.intervals)}; no drift: the host paces on absolute deadlines (one tick line per interval on the exec's stdin; the mean stays 250), but the samples are timed by the container's clock (/proc/uptime), which has 10 ms steps, so intervals read 240/250/260 around the mean, plus the host timer's and the stream's jitter on a loaded machine`,
     });
     record({
       id: 'sampler-host-cpu-ms-per-s',

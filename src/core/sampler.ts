@@ -41,6 +41,17 @@ export interface SamplerScriptOptions {
   /** Stop after this many samples (1 = a one-shot read, no `sleep` needed). Default: run forever. */
   readonly maxSamples?: number;
   /**
+   * What starts each sample. `sleep` (default): the script paces itself with `sleep` to deadlines
+   * `intervalMs` apart; one `sleep` process per sample (about 5 ms of CPU each, charged to the
+   * container), fine for one-shot and short reads. `stdin`: the script forks nothing between
+   * samples; it waits with the builtin `read` on its stdin and takes one sample per line it reads,
+   * so whoever holds the stream paces it (the exec sampler writes one line per interval). EOF on
+   * stdin (the stream closed) ends the loop at once with status 0, so closing the stream leaves no
+   * process in the container even when nothing is written to its stdout any more. `intervalMs` is
+   * then only reported in the first line (and sets how many samples apart processes are listed).
+   */
+  readonly pacing?: SamplerPacing;
+  /**
    * How files are read. `builtin` (default): the shell's `read` loop, which starts no process;
    * that matters most exactly when the container sits at its memory limit (a fork is charged to the
    * full cgroup and can fail or feed the OOM killer) or at its `pids.max`, and it is also faster
@@ -55,6 +66,8 @@ export interface SamplerScriptOptions {
    */
   readonly processListEveryMs?: number;
 }
+
+export type SamplerPacing = 'sleep' | 'stdin';
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 250;
 /** After the OOM kill counter moved, processes are listed at every sample for this many samples. */
@@ -119,11 +132,11 @@ function processListFunctions(): string[] {
  * The POSIX `sh` program that samples the container's memory cgroup. Run it as an argv, not through
  * another shell: `["sh", "-c", samplerScript()]`. It uses only shell builtins (`read`, `echo`,
  * `printf`, `[`, `command`), `sleep` (with a fractional argument, as busybox, coreutils and toybox
- * accept) and, only when asked for, `cat`.
+ * accept; not with `pacing: 'stdin'`) and, only when asked for, `cat`.
  *
  * What it prints, one item per line:
  * - `@@pmc-sampler 1 cgroup=<1|2> reader=<builtin|cat> cat=<yes|no> sleep=<fractional|integer|none>
- *   interval_cs=<n> dir=<cgroup directory>`: once, first.
+ *   pacing=<sleep|stdin> interval_cs=<n> procs_every=<n> dir=<cgroup directory>`: once, first.
  * - per sample: `@@pmc-begin <seq> <uptime>`; then for each file that exists `== <file name>` and
  *   its content, or `@@pmc-unreadable <file name>` after the header when reading it failed; then
  *   `@@pmc-end <seq>`. `seq` counts from 0; `<uptime>` is the first field of `/proc/uptime`.
@@ -135,15 +148,16 @@ function processListFunctions(): string[] {
  * taking it costs no process. `date` would be the wall clock (it can jump backwards), would fork a
  * process per sample, and has no portable sub-second format (`%N` is a GNU/busybox extension).
  *
- * Pacing is deadline-based in centiseconds (`next += interval`), so the time spent reading the
- * files does not stretch the period below 4 Hz; when the container is so starved that a whole
- * interval is lost, the schedule restarts from now instead of bursting to catch up.
+ * With `pacing: 'sleep'`, pacing is deadline-based in centiseconds (`next += interval`), so the
+ * time spent reading the files does not stretch the period below 4 Hz; when the container is so
+ * starved that a whole interval is lost, the schedule restarts from now instead of bursting to catch
+ * up. With `pacing: 'stdin'` the writer of stdin keeps the deadlines (see `pacing`).
  *
  * Files are read with the shell's builtin `read` by default (no process per file; see
  * `SamplerScriptOptions.reader`), so the sampler also works in images that have a shell but no
  * coreutils. The first line says whether the image has `cat`, for the cluster layer's one-shot reads.
- * When the stream is closed (the panel stopped watching), the next write gets SIGPIPE and the loop
- * ends, so no process is left behind.
+ * When the stream is closed (the panel stopped watching), the loop ends, so no process is left
+ * behind: stdin-paced, at once (its `read` sees EOF); sleep-paced, at its next write (SIGPIPE).
  */
 export function samplerScript(options: SamplerScriptOptions = {}): string {
   const root = options.cgroupRoot ?? '/sys/fs/cgroup';
@@ -158,6 +172,10 @@ export function samplerScript(options: SamplerScriptOptions = {}): string {
   const reader = options.reader ?? 'builtin';
   if (reader !== 'builtin' && reader !== 'cat') {
     throw new RangeError(`The sampler's reader must be "builtin" or "cat"; got ${JSON.stringify(reader)}.`);
+  }
+  const pacing = options.pacing ?? 'sleep';
+  if (pacing !== 'sleep' && pacing !== 'stdin') {
+    throw new RangeError(`The sampler's pacing must be "sleep" or "stdin"; got ${JSON.stringify(pacing)}.`);
   }
   const maxSamples = options.maxSamples ?? 0;
   if (!Number.isInteger(maxSamples) || maxSamples < 0) {
@@ -204,13 +222,21 @@ export function samplerScript(options: SamplerScriptOptions = {}): string {
     '}',
     ...processListFunctions(),
     `tick || { echo "${M_FATAL} no-uptime $proc/uptime"; exit 3; }`,
-    'if [ "$limit" = 1 ]; then sl=none',
-    'elif ! command -v sleep >/dev/null 2>&1; then echo "' + M_FATAL + ' no-sleep"; exit 3',
-    'elif sleep 0.01 >/dev/null 2>&1; then sl=fractional',
-    'else sl=integer; ival=$(( (ival + 99) / 100 * 100 )); fi',
-    `echo "${M_START} ${SAMPLER_PROTOCOL_VERSION} cgroup=$ver reader=$reader cat=$hascat sleep=$sl interval_cs=$ival procs_every=$pe dir=$dir"`,
+    pacing === 'stdin' ? 'sl=none' : 'if [ "$limit" = 1 ]; then sl=none',
+    ...(pacing === 'stdin'
+      ? []
+      : [
+          'elif ! command -v sleep >/dev/null 2>&1; then echo "' + M_FATAL + ' no-sleep"; exit 3',
+          'elif sleep 0.01 >/dev/null 2>&1; then sl=fractional',
+          'else sl=integer; ival=$(( (ival + 99) / 100 * 100 )); fi',
+        ]),
+    `echo "${M_START} ${SAMPLER_PROTOCOL_VERSION} cgroup=$ver reader=$reader cat=$hascat sleep=$sl pacing=${pacing} interval_cs=$ival procs_every=$pe dir=$dir"`,
     'seq=0; next=$now; okprev=; hot=0',
     'while :; do',
+    // stdin pacing: one line in, one sample out. `read` is a builtin (no fork) and POSIX has no
+    // `read -t`, so it simply blocks; EOF (the stream closed) or a read error ends the loop at once
+    // with status 0: nothing is left running in the container, whether or not it would write again.
+    ...(pacing === 'stdin' ? ['  IFS= read -r _t || exit 0'] : []),
     '  tick',
     `  echo "${M_BEGIN} $seq $up"`,
     '  for n in $files; do',
@@ -232,12 +258,16 @@ export function samplerScript(options: SamplerScriptOptions = {}): string {
     '  fi',
     '  seq=$((seq + 1))',
     '  if [ "$limit" -gt 0 ] && [ "$seq" -ge "$limit" ]; then exit 0; fi',
-    '  next=$((next + ival)); tick; w=$((next - now))',
-    '  if [ "$w" -gt "$ival" ]; then next=$((now + ival)); w=$ival; fi',
-    '  if [ "$w" -gt 0 ]; then',
-    '    if [ "$sl" = fractional ]; then ws=$((w / 100)); wf=$((w % 100)); [ "$wf" -ge 10 ] || wf=0$wf; sleep "$ws.$wf"',
-    '    else sleep $(( (w + 99) / 100 )); fi',
-    '  elif [ $((now - next)) -ge "$ival" ]; then next=$now; fi',
+    ...(pacing === 'stdin'
+      ? []
+      : [
+          '  next=$((next + ival)); tick; w=$((next - now))',
+          '  if [ "$w" -gt "$ival" ]; then next=$((now + ival)); w=$ival; fi',
+          '  if [ "$w" -gt 0 ]; then',
+          '    if [ "$sl" = fractional ]; then ws=$((w / 100)); wf=$((w % 100)); [ "$wf" -ge 10 ] || wf=0$wf; sleep "$ws.$wf"',
+          '    else sleep $(( (w + 99) / 100 )); fi',
+          '  elif [ $((now - next)) -ge "$ival" ]; then next=$now; fi',
+        ]),
     'done',
     '',
   ].join('\n');
@@ -255,8 +285,10 @@ export interface SamplerInfo {
   readonly reader: 'cat' | 'builtin';
   /** Whether the container's image has `cat` (one-shot `cat` reads fail without it). */
   readonly hasCat: boolean;
-  /** `integer` when the image's `sleep` cannot sleep fractions of a second; `none` for one-shot reads. */
+  /** `integer` when the image's `sleep` cannot sleep fractions of a second; `none` for one-shot reads and stdin pacing. */
   readonly sleep: 'fractional' | 'integer' | 'none';
+  /** What starts each sample: the script's own `sleep`, or a line on its stdin (the host paces). */
+  readonly pacing: SamplerPacing;
   /** The actual interval (rounded to centiseconds; whole seconds when `sleep` is integer-only). */
   readonly intervalMs: number;
   /** The cgroup directory it reads. */
@@ -660,7 +692,8 @@ export class SamplerOutputParser {
 }
 
 function parseStartLine(rest: string): SamplerInfo | null {
-  // `1 cgroup=2 reader=builtin cat=yes sleep=fractional interval_cs=25 dir=/sys/fs/cgroup` (dir last: it may hold spaces).
+  // `1 cgroup=2 reader=builtin cat=yes sleep=fractional pacing=sleep interval_cs=25 procs_every=4 dir=/sys/fs/cgroup`
+  // (dir last: it may hold spaces).
   const dirAt = rest.indexOf(' dir=');
   if (dirAt < 0) return null;
   const cgroupDir = rest.slice(dirAt + ' dir='.length);
@@ -678,9 +711,12 @@ function parseStartLine(rest: string): SamplerInfo | null {
   const sleep = kv.get('sleep');
   const intervalCs = Number(kv.get('interval_cs'));
   const procsEvery = Number(kv.get('procs_every') ?? '0');
+  // Absent in the first line of samplers from before stdin pacing: those paced themselves.
+  const pacing = kv.get('pacing') ?? 'sleep';
   if ((version !== '1' && version !== '2') || (reader !== 'cat' && reader !== 'builtin')) return null;
   if (cat !== 'yes' && cat !== 'no') return null;
   if (sleep !== 'fractional' && sleep !== 'integer' && sleep !== 'none') return null;
+  if (pacing !== 'sleep' && pacing !== 'stdin') return null;
   if (!Number.isInteger(intervalCs) || intervalCs <= 0) return null;
   const notes: string[] = [];
   if (cat === 'no') {
@@ -700,6 +736,7 @@ function parseStartLine(rest: string): SamplerInfo | null {
     reader,
     hasCat: cat === 'yes',
     sleep,
+    pacing,
     intervalMs: intervalCs * 10,
     cgroupDir,
     processListEverySamples: Number.isInteger(procsEvery) && procsEvery > 0 ? procsEvery : 0,

@@ -53,6 +53,19 @@ function listings(outputs: SamplerOutput[]): ProcessListing[] {
 }
 
 suite('sampler script: process list and node meminfo (real /bin/sh, real /proc)', () => {
+  test('stdin-paced, the list still follows the sample count: 9 tick lines at 250 ms with a 1 s list give lists after samples 0, 4 and 8', () => {
+    const a = startNamed('app-server');
+    const dir = cgroupDir([a]);
+    const script = samplerScript({ cgroupRoot: dir, procRoot: '/proc', pacing: 'stdin', intervalMs: 250, processListEveryMs: 1000 });
+    const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', timeout: 20_000, input: 't\n'.repeat(9) });
+    assert.equal(r.status, 0, r.stderr);
+    const p = new SamplerOutputParser();
+    const out = [...p.push(r.stdout), ...p.end()];
+    assert.equal(out.filter((o) => o.kind === 'sample').length, 9);
+    assert.deepEqual(listings(out).map((l) => l.seq), [0, 4, 8]);
+    assert.ok(listings(out).every((l) => l.processes.some((q) => q.pid === a && q.name === 'app-server')));
+  });
+
   test('lists every process of cgroup.procs with the kernel’s oom_score, oom_score_adj, VmRSS and name; leaves its own shell out', () => {
     const a = startNamed('app-server', 500);
     const b = startNamed('stress-ng-vm', 1000);

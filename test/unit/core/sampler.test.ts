@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -86,9 +86,10 @@ interface Run {
   status: number | null;
 }
 
-function runScript(shell: string[], script: string, env: NodeJS.ProcessEnv = process.env): Run {
+/** Runs the script; `input` is written to its stdin, which then ends (EOF; none given: EOF at once). */
+function runScript(shell: string[], script: string, env: NodeJS.ProcessEnv = process.env, input = ''): Run {
   const [cmd, ...args] = shell as [string, ...string[]];
-  const r = spawnSync(cmd, [...args, '-c', script], { encoding: 'utf8', env, timeout: 20_000 });
+  const r = spawnSync(cmd, [...args, '-c', script], { encoding: 'utf8', env, timeout: 20_000, input });
   if (r.error) throw r.error;
   return { stdout: r.stdout, status: r.status };
 }
@@ -142,6 +143,7 @@ suite('sampler script: real /bin/sh against the real kernel files', () => {
           reader,
           hasCat: true,
           sleep: 'none',
+          pacing: 'sleep',
           intervalMs: 250,
           cgroupDir: version === 'v1' ? path.join(layout.cgroupRoot, 'memory') : layout.cgroupRoot,
           processListEverySamples: 0,
@@ -184,7 +186,7 @@ suite('sampler script: real /bin/sh against the real kernel files', () => {
     const outputs = parseAll(run.stdout);
     assert.deepEqual(outputs.map((o) => o.kind), ['started', 'sample', 'sample', 'sample']);
     const started = outputs[0];
-    assert.ok(started?.kind === 'started' && started.info.sleep === 'fractional' && started.info.intervalMs === 10);
+    assert.ok(started?.kind === 'started' && started.info.sleep === 'fractional' && started.info.pacing === 'sleep' && started.info.intervalMs === 10);
     assert.deepEqual(samplesOf(outputs).map((s) => s.seq), [0, 1, 2]);
   });
 
@@ -305,6 +307,73 @@ suite('sampler script: real /bin/sh against the real kernel files', () => {
   });
 });
 
+suite('sampler script: stdin pacing (the host writes one line per sample)', () => {
+  for (const shell of SHELLS) {
+    // An empty PATH: no `sleep` (nor anything else) to fork; stdin pacing needs only builtins.
+    for (const lines of [0, 1, 3]) {
+      test(`${shell.join(' ')}: ${lines} tick line(s), then EOF: exactly ${lines} sample(s) in order, exit status 0, no sleep needed`, () => {
+        const layout = containerLayout('v2', fixture('v2', 'holding120'));
+        const run = runScript(shell, samplerScript({ ...layout, pacing: 'stdin' }), { PATH: tempDir() }, 't\n'.repeat(lines));
+        assert.equal(run.status, 0);
+        const outputs = parseAll(run.stdout);
+        assert.deepEqual(outputs.map((o) => o.kind), ['started', ...Array<string>(lines).fill('sample')]);
+        const started = outputs[0];
+        assert.ok(started?.kind === 'started');
+        assert.equal(started.info.pacing, 'stdin');
+        assert.equal(started.info.sleep, 'none');
+        assert.equal(started.info.intervalMs, 250);
+        assert.deepEqual(samplesOf(outputs).map((s) => s.seq), Array.from({ length: lines }, (_, i) => i));
+        assert.ok(samplesOf(outputs).every((s) => s.monotonicMs === 12_345_670), 'each sample is timed from the uptime file');
+      });
+    }
+  }
+
+  test('a line without a newline before EOF is not a tick: EOF ends the loop', () => {
+    const layout = containerLayout('v1', fixture('v1', 'holding120'));
+    const run = runScript(['/bin/sh'], samplerScript({ ...layout, pacing: 'stdin' }), process.env, 't\nt\nt');
+    assert.equal(run.status, 0);
+    assert.deepEqual(samplesOf(parseAll(run.stdout)).map((s) => s.seq), [0, 1]);
+  });
+
+  test('maxSamples still ends a stdin-paced run, however many lines are written', () => {
+    const layout = containerLayout('v2', fixture('v2', 'idle'));
+    const run = runScript(['/bin/sh'], samplerScript({ ...layout, pacing: 'stdin', maxSamples: 2 }), process.env, 't\n'.repeat(5));
+    assert.equal(run.status, 0);
+    assert.deepEqual(samplesOf(parseAll(run.stdout)).map((s) => s.seq), [0, 1]);
+  });
+
+  test('a live stream: each line written gets its sample before the next line, and closing stdin ends the script with 0', async () => {
+    const layout = containerLayout('v2', fixture('v2', 'after_oom'));
+    const child = spawn('/bin/sh', ['-c', samplerScript({ ...layout, pacing: 'stdin' })], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const parser = new SamplerOutputParser();
+    const seen: SamplerOutput[] = [];
+    let wake: () => void = () => undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen.push(...parser.push(chunk));
+      wake();
+    });
+    const until = (count: number): Promise<void> =>
+      new Promise((resolve) => {
+        wake = () => {
+          if (samplesOf(seen).length >= count) resolve();
+        };
+        wake();
+      });
+    for (let i = 1; i <= 3; i++) {
+      child.stdin.write('tick\n');
+      await until(i);
+      // Nothing more than one sample per line: the script is waiting on its stdin again.
+      assert.equal(samplesOf(seen).length, i);
+    }
+    child.stdin.end();
+    assert.equal(await exited, 0);
+    seen.push(...parser.end());
+    assert.deepEqual(seen.map((o) => o.kind), ['started', 'sample', 'sample', 'sample']);
+    assert.deepEqual(samplesOf(seen).map((s) => s.memory.oomKills), [1, 1, 1]);
+  });
+});
+
 suite('sampler script: options', () => {
   const bad: [string, Parameters<typeof samplerScript>[0], RegExp][] = [
     ['a relative cgroup root is refused', { cgroupRoot: 'sys/fs/cgroup' }, /cgroupRoot must be an absolute path on one line; got "sys\/fs\/cgroup"/],
@@ -313,6 +382,7 @@ suite('sampler script: options', () => {
     ['a NaN interval is refused', { intervalMs: NaN }, /got NaN ms/],
     ['a fractional sample count is refused', { maxSamples: 1.5 }, /maxSamples must be a whole number/],
     ['an unknown reader is refused', { reader: 'dd' as 'cat' }, /reader must be "builtin" or "cat"; got "dd"/],
+    ['an unknown pacing is refused', { pacing: 'timer' as 'stdin' }, /pacing must be "sleep" or "stdin"; got "timer"/],
   ];
   for (const [name, options, error] of bad) {
     test(name, () => assert.throws(() => samplerScript(options), error));
@@ -481,6 +551,19 @@ suite('sampler output parser', () => {
   test('a first line from an unknown protocol version is reported, not guessed', () => {
     const [out] = collect(new SamplerOutputParser(), ['@@pmc-sampler 9 cgroup=2 dir=/x\n']);
     assert.equal(out?.kind === 'fatal' && out.reason, 'unknown');
+  });
+
+  test('the pacing in the first line: stdin, sleep, absent (an older sampler: sleep), or unknown (not guessed)', () => {
+    const line = (pacing: string): string => `@@pmc-sampler 1 cgroup=2 reader=builtin cat=yes sleep=none ${pacing}interval_cs=25 procs_every=4 dir=/sys/fs/cgroup\n`;
+    const pacingOf = (text: string): string | false => {
+      const [out] = collect(new SamplerOutputParser(), [text]);
+      return out?.kind === 'started' && out.info.pacing;
+    };
+    assert.equal(pacingOf(line('pacing=stdin ')), 'stdin');
+    assert.equal(pacingOf(line('pacing=sleep ')), 'sleep');
+    assert.equal(pacingOf(line('')), 'sleep');
+    const [unknown] = collect(new SamplerOutputParser(), [line('pacing=cron ')]);
+    assert.equal(unknown?.kind === 'fatal' && unknown.reason, 'unknown');
   });
 
   test('an integer-only sleep is explained in plain words', () => {
