@@ -12,7 +12,7 @@ import YAML, { parseAllDocuments } from 'yaml';
 import type { TestHooks } from '../../src/extension/api';
 import { validateStressChaos } from '../../src/core/validateStressChaos';
 import { stressChaosText } from '../generators/stressChaos';
-import { activeApi, eventually, openYaml, setKubeconfigSetting, writeKubeconfig } from './helpers';
+import { activeApi, eventually, openYaml, setKubeconfigSetting, testContext, writeKubeconfig } from './helpers';
 
 const SEED = Number(process.env.PMC_FC_SEED ?? 20261205);
 
@@ -206,7 +206,7 @@ suite('reliability: no kubeconfig secret in settings, storage, state, exports or
     const h = await hooks();
     await eventually(() => api.kubeconfigState(), (s) => s === 'loaded', 20_000);
     // the tree, refreshed
-    const rows = await api.podsRows(['sandbox', 'hello-kubernetes']);
+    const rows = await api.podsRows([testContext(), 'hello-kubernetes']);
     assert.ok(rows.length > 0);
     await vscode.commands.executeCommand('podMemoryChaos.refresh');
     await api.refreshPodsMemory();
