@@ -34,7 +34,7 @@ import type { ContainerInfo, Curve, MarkerKind, ProcessesView, SampleBatch, Stat
 import { CURVES } from '../webview/protocol';
 import { ChaosMeshClient } from './chaosMesh';
 import { ExecSampler, containerRefKey, type ContainerRef, type ExecSamplerEvent } from './execSampler';
-import { ObjectWatch, type WatchState } from './objectWatch';
+import { listCollection, ObjectWatch, type WatchState } from './objectWatch';
 import type { ClusterSession } from './session';
 import { SummarySampler } from './summarySampler';
 
@@ -179,7 +179,7 @@ export class MemoryResults {
       new ObjectWatch<V1Pod>({
         session: this.session,
         path: `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`,
-        list: () => this.listJson<V1Pod>(`/api/v1/namespaces/${encodeURIComponent(ns)}/pods`, `listing pods in namespace "${ns}"`),
+        list: () => listCollection<V1Pod>(this.session, `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`, `listing pods in namespace "${ns}"`),
         what: `pods in namespace "${ns}"`,
         onChange: (pods) => this.onPods(pods),
         onState: (s) => this.onWatchState('pods', s),
@@ -188,7 +188,7 @@ export class MemoryResults {
       new ObjectWatch<CoreV1Event>({
         session: this.session,
         path: `/api/v1/namespaces/${encodeURIComponent(ns)}/events`,
-        list: () => this.listJson<CoreV1Event>(`/api/v1/namespaces/${encodeURIComponent(ns)}/events`, `listing events in namespace "${ns}"`),
+        list: () => listCollection<CoreV1Event>(this.session, `/api/v1/namespaces/${encodeURIComponent(ns)}/events`, `listing events in namespace "${ns}"`),
         what: `events in namespace "${ns}"`,
         onChange: (events) => this.onEvents(events),
         onState: (s) => this.onWatchState('events', s),
@@ -221,11 +221,6 @@ export class MemoryResults {
   }
 
   /** A list for a watch through getJson, so a list the server does not answer times out. */
-  private async listJson<T>(path: string, action: string): Promise<{ items: T[]; resourceVersion: string }> {
-    const r = await this.session.getJson<{ items?: T[]; metadata?: { resourceVersion?: string } }>(path, { action });
-    return { items: r.items ?? [], resourceVersion: r.metadata?.resourceVersion ?? '' };
-  }
-
   /** A watch that fails says so; one that stopped for good (401, 403) says it stopped. */
   private onWatchState(key: string, s: WatchState): void {
     const text =

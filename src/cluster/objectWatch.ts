@@ -20,6 +20,15 @@ export interface ListResult<T> {
   readonly resourceVersion: string;
 }
 
+/**
+ * Lists a collection by its API path through the session's raw GET (which has a timeout, unlike
+ * the typed clients' calls), as the `list` of a watch on the same path.
+ */
+export async function listCollection<T>(session: ClusterSession, path: string, action: string): Promise<ListResult<T>> {
+  const list = await session.getJson<{ items?: T[]; metadata?: { resourceVersion?: string } }>(path, { action });
+  return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? '' };
+}
+
 export type WatchState =
   /** Listing for the first time. */
   | { readonly state: 'listing' }
@@ -35,7 +44,7 @@ export interface ObjectWatchOptions<T extends WatchedObject> {
   readonly session: ClusterSession;
   /** The collection's API path, e.g. /api/v1/namespaces/ns/pods or /api/v1/pods. */
   readonly path: string;
-  /** Lists the collection (the typed client's list call, mapped to items + resourceVersion). */
+  /** Lists the collection (`listCollection`, or a typed client's list mapped to items + resourceVersion). */
   readonly list: () => Promise<ListResult<T>>;
   readonly labelSelector?: string;
   readonly fieldSelector?: string;

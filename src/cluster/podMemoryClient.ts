@@ -20,7 +20,7 @@ import { Writable } from 'node:stream';
 import type { StressChaos } from '../core/stressChaos';
 import { ChaosMeshClient, EXTENSION_LABEL, EXTENSION_LABEL_VALUE, type ChaosMeshPresence } from './chaosMesh';
 import { ClusterError, toClusterError } from './errors';
-import { ObjectWatch, type WatchState } from './objectWatch';
+import { listCollection, ObjectWatch, type WatchState } from './objectWatch';
 import type { ClusterSession } from './session';
 
 export interface NamespaceListing {
@@ -102,10 +102,7 @@ export class PodMemoryClient {
       session: this.session,
       path,
       what: `pods in namespace "${namespace}"`,
-      list: async () => {
-        const list = await this.session.getJson<{ items?: Pod[]; metadata?: { resourceVersion?: string } }>(path, { action: `listing pods in namespace "${namespace}"` });
-        return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? '' };
-      },
+      list: () => listCollection<Pod>(this.session, path, `listing pods in namespace "${namespace}"`),
       resyncMs: RESYNC_MS,
       onChange: () => this.onPodsChanged(namespace),
       onState: () => this.onPodsChanged(namespace),

@@ -91,6 +91,7 @@ export class ClusterState {
    */
   async refreshMemory(nodes: readonly string[], namespaces: readonly string[]): Promise<boolean> {
     const before = this.memory?.source;
+    const problemBefore = this.memory?.problem;
     const previous = this.memoryError;
     try {
       this.memory = await this.client.memory(nodes, namespaces);
@@ -101,7 +102,8 @@ export class ClusterState {
     } finally {
       this.transition(previous, this.memoryError, 'reading memory figures');
     }
-    if (this.memory.source !== before && this.memory.problem) this.log.warn(`context ${this.contextName}: memory from ${this.memory.source}: ${this.memory.problem}`);
+    // A fallback source or partly unreadable figures: logged when the problem starts or changes.
+    if (this.memory.problem && (this.memory.source !== before || this.memory.problem !== problemBefore)) this.log.warn(`context ${this.contextName}: memory from ${this.memory.source}: ${this.memory.problem}`);
     let changed = before !== this.memory.source;
     for (const [key, figures] of this.memory.containers) {
       if (this.sampleTimes.get(key) !== figures.time) {

@@ -86,7 +86,6 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly loggedFaults = new Map<string, string>();
   sort: SortOrder = 'name';
   filter = '';
   /** Namespaces to show (empty: all). */
@@ -342,16 +341,7 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
     return this.node({ kind: 'message', id: `msg/${context}/${key}`, context, label, detail, icon, contextValue: `podMemoryChaos.message.${key}`, command });
   }
 
-  /** Each fault a row shows goes to the log once (not again at every redraw while it lasts). */
-  private logFault(context: string, key: string, kind: string, action: string, message: string): void {
-    const id = `${context}/${key}`;
-    if (this.loggedFaults.get(id) === message) return;
-    this.loggedFaults.set(id, message);
-    this.log.warn(`Pods view: context ${context}: ${action}: ${kind}: ${message}`);
-  }
-
   private errorRow(context: string, error: ClusterError): PodsNode {
-    this.logFault(context, `${error.kind}/${error.action}`, error.kind, error.action, error.message);
     const retry = { command: 'podMemoryChaos.retryContext', title: vscode.l10n.t('Retry'), arguments: [context] };
     switch (error.kind) {
       case 'unauthorized':
@@ -378,10 +368,8 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<PodsNode>, vsco
     const rows: PodsNode[] = [];
     if (state.memoryError) rows.push(this.errorRow(context, state.memoryError));
     else if (state.memory?.source === 'summary' && state.memory.problem) {
-      this.logFault(context, 'partialMemory', 'partial', 'reading memory figures', state.memory.problem);
       rows.push(this.message(context, 'partialMemory', vscode.l10n.t('Some memory figures could not be read: click for why'), state.memory.problem, 'warning', { command: 'podMemoryChaos.explain', title: 'Why', arguments: [state.memory.problem] }));
     } else if (state.memory && state.memory.source !== 'summary' && state.memory.problem) {
-      this.logFault(context, 'memorySource', state.memory.source === 'none' ? 'no memory source' : 'fallback', 'reading memory figures', state.memory.problem);
       rows.push(this.message(context, state.memory.source === 'none' ? 'noMemory' : 'metricsOnly', state.memory.source === 'none' ? vscode.l10n.t('No memory figures: click for why') : vscode.l10n.t('Memory from metrics.k8s.io (working set only)'), state.memory.problem, state.memory.source === 'none' ? 'warning' : 'info', { command: 'podMemoryChaos.explain', title: 'Why', arguments: [state.memory.problem] }));
     }
     if (state.chaosMesh && !state.chaosMesh.installed) {
